@@ -1,0 +1,58 @@
+"""Replace markers in hand-written pages with blocks generated from the data.
+
+A marker is an HTML comment, so a page stays valid Markdown without the hook:
+
+- ``<!-- atlas:platforms -->``: a card per platform with its status per region;
+- ``<!-- atlas:statuses -->``: the table of statuses and what they mean.
+
+Events:
+
+- ``on_page_markdown`` runs for every page of every language build, after the page's Markdown
+  is read and before it is converted to HTML. An unknown ``atlas:`` marker aborts the build.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from optout_atlas import site
+
+MARKER = re.compile(r"<!--\s*atlas:([a-z-]+)\s*-->")
+
+# ---------------------------------------------------------------------------------------------
+# Hooks
+# ---------------------------------------------------------------------------------------------
+
+
+def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if "atlas:" not in markdown:
+        return markdown
+    return MARKER.sub(lambda match: _render_marker(match.group(1), page, config), markdown)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helper functions
+# ---------------------------------------------------------------------------------------------
+
+
+def _render_marker(name: str, page: Page, config: MkDocsConfig) -> str:
+    dataset = site.dataset(config)
+    renderer = site.renderer(config, site.current_language(config))
+    if name == "platforms":
+        return renderer.platform_cards(dataset, link_prefix=_relative("guides/", page))
+    if name == "statuses":
+        return renderer.render("statuses.md.j2")
+    raise PluginError(f"{page.file.src_uri}: unknown marker <!-- atlas:{name} -->")
+
+
+def _relative(target_dir: str, page: Page) -> str:
+    """A docs-relative directory as seen from the page's source file (for Markdown links)."""
+    here = posixpath.dirname(page.file.src_uri)
+    relative = posixpath.relpath(target_dir, here or ".")
+    return "" if relative == "." else relative.rstrip("/") + "/"

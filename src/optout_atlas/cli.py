@@ -1,0 +1,59 @@
+"""The ``optout-atlas`` command: tools for contributors and maintainers.
+
+Every sub-command prints one line per problem and exits non-zero on failure, without a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from optout_atlas import clock
+from optout_atlas.dataset import load_dataset
+from optout_atlas.problems import DataError
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+def _validate(args: argparse.Namespace) -> int:
+    try:
+        dataset = load_dataset(args.data, today=clock.today())
+    except DataError as error:
+        annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+        for problem in error.problems:
+            print(problem)
+            if annotate:
+                print(problem.github_annotation())
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found in {args.data}", file=sys.stderr)
+        return 1
+    platforms = ", ".join(p.id for p in dataset.platforms)
+    print(f"ok: {len(dataset.platforms)} platforms ({platforms}) are valid")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="optout-atlas", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check every data file; print file:line:col errors")
+    validate.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: data)"
+    )
+    validate.set_defaults(handler=_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,278 @@
+"""Loading the whole data directory into a validated, immutable :class:`Dataset`.
+
+``load_dataset`` reads ``regions.yml``, ``categories.yml`` and every ``platforms/*.yml``,
+validates them all and either returns the dataset or raises :class:`DataError` listing every
+problem. ``cached_dataset`` does the same but reuses the result while no data file has changed,
+so a build that renders several languages (or a ``mkdocs serve`` rebuild that only touched a
+page) loads and validates the data once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from optout_atlas import validate, yamlfile
+from optout_atlas.model import (
+    Category,
+    CitedText,
+    DataUse,
+    Default,
+    Dispute,
+    Event,
+    Mechanism,
+    PartialDate,
+    Platform,
+    Sharing,
+    Source,
+)
+from optout_atlas.problems import DataError, Problem, display_path
+from optout_atlas.regions import OTHER, Group, Regions, country_codes
+
+DEFAULT_REVIEW_INTERVAL_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the site is built from."""
+
+    platforms: tuple[Platform, ...]
+    regions: Regions
+    categories: dict[str, Category]
+    data_dir: Path
+
+    def platform(self, platform_id: str) -> Platform:
+        return next(p for p in self.platforms if p.id == platform_id)
+
+
+def platform_files(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "platforms").glob("*.yml"))
+
+
+def load_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
+    """Load and validate ``data_dir``; raise :class:`DataError` with every problem found."""
+    data_dir = Path(data_dir)
+    schema_dir = data_dir / "schema"
+    problems: list[Problem] = []
+
+    regions_doc, found = _load_checked(data_dir / "regions.yml", schema_dir / "regions.schema.json")
+    problems += found
+    regions = _regions(regions_doc, problems) if not found else Regions({})
+
+    categories_doc, found = _load_checked(data_dir / "categories.yml", schema_dir / "categories.schema.json")
+    problems += found
+    categories = (
+        {}
+        if found
+        else {
+            c["id"]: Category(c["id"], c["name"], c["question"]) for c in categories_doc.value["categories"]
+        }
+    )
+    if not found:
+        problems += _duplicate_ids(categories_doc, "categories")
+
+    paths = platform_files(data_dir)
+    if not paths:
+        problems.append(
+            Problem(display_path(data_dir / "platforms"), 1, 1, "", "no platform files (*.yml) found")
+        )
+    platforms = []
+    for path in paths:
+        document, found = _load_checked(path, schema_dir / "platform.schema.json")
+        if document.value is not None:
+            found += validate.text_problems(document, today=today)
+            found += validate.reference_problems(document, regions=regions, categories=set(categories))
+        problems += found
+        if not found:
+            platforms.append(_platform(document, categories))
+
+    if problems:
+        raise DataError(problems)
+    return Dataset(
+        platforms=tuple(sorted(platforms, key=lambda p: p.name.casefold())),
+        regions=regions,
+        categories=categories,
+        data_dir=data_dir,
+    )
+
+
+def _load_checked(path: Path, schema_path: Path) -> tuple[yamlfile.YamlDocument, list[Problem]]:
+    document, problems = yamlfile.load(path)
+    if document.value is not None and not problems:
+        problems += validate.schema_problems(document, validate.load_schema(schema_path))
+    return document, problems
+
+
+def _duplicate_ids(document: yamlfile.YamlDocument, key: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for index, item in enumerate(document.value[key]):
+        if item["id"] in seen:
+            problems.append(document.problem((key, index, "id"), f"id '{item['id']}' is used twice"))
+        seen.add(item["id"])
+    return problems
+
+
+def _regions(document: yamlfile.YamlDocument, problems: list[Problem]) -> Regions:
+    groups: dict[str, Group] = {}
+    for index, group in enumerate(document.value["groups"]):
+        group_id = group["id"]
+        if group_id in groups:
+            problems.append(document.problem(("groups", index, "id"), f"group '{group_id}' is defined twice"))
+        if group_id in country_codes():
+            problems.append(
+                document.problem(
+                    ("groups", index, "id"), f"'{group_id}' is a country code; pick another group id"
+                )
+            )
+        for position, member in enumerate(group["members"]):
+            if member not in groups and member not in country_codes():
+                problems.append(
+                    document.problem(
+                        ("groups", index, "members", position),
+                        f"unknown member '{member}': use a country code or a group defined above",
+                    )
+                )
+        groups[group_id] = Group(group_id, group["name"], tuple(group["members"]))
+    if OTHER not in groups:
+        problems.append(
+            document.problem(("groups",), f"the group {OTHER} (every region not named) must be defined")
+        )
+    elif groups[OTHER].members:
+        problems.append(document.problem(("groups",), f"the group {OTHER} must have no members"))
+    return Regions(groups)
+
+
+# --------------------------------------------------------------------------------------------
+# Building typed objects from a validated document
+# --------------------------------------------------------------------------------------------
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _partial(text: str | None) -> PartialDate | None:
+    return PartialDate.parse(text) if text else None
+
+
+def _cited(item: dict) -> CitedText:
+    return CitedText(item["text"], tuple(item["sources"]))
+
+
+def _platform(document: yamlfile.YamlDocument, categories: dict[str, Category]) -> Platform:
+    d = document.value
+    return Platform(
+        id=d["id"],
+        name=d["name"],
+        owner=d["owner"],
+        products=tuple(d["products"]),
+        summary=_cited(d["summary"]),
+        last_verified=_date(d["last_verified"]),
+        review_interval_days=d.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS),
+        sources={
+            s["id"]: Source(
+                id=s["id"],
+                title=s["title"],
+                publisher=s["publisher"],
+                url=s["url"],
+                accessed=_date(s["accessed"]),
+                kind=s["kind"],
+                via=s.get("via"),
+                published=_partial(s.get("published")),
+                note=s.get("note"),
+            )
+            for s in d["sources"]
+        },
+        data=tuple(
+            DataUse(
+                categories[u["category"]],
+                u["status"],
+                u["text"],
+                tuple(u["sources"]),
+                tuple(u.get("regions", ())),
+            )
+            for u in d["data"]
+        ),
+        defaults=tuple(
+            Default(
+                tuple(e["regions"]),
+                e["status"],
+                tuple(e["sources"]),
+                _partial(e.get("since")),
+                e.get("legal_basis"),
+                e.get("note"),
+            )
+            for e in d["defaults"]
+        ),
+        events=tuple(
+            sorted(
+                (
+                    Event(
+                        PartialDate.parse(e["date"]),
+                        e["type"],
+                        tuple(e["regions"]),
+                        e["text"],
+                        tuple(e["sources"]),
+                        e.get("approximate", False),
+                    )
+                    for e in d["events"]
+                ),
+                key=lambda e: e.date,
+            )
+        ),
+        mechanisms=tuple(
+            Mechanism(
+                id=m["id"],
+                kind=m["kind"],
+                title=m["title"],
+                regions=tuple(m["regions"]),
+                covers=tuple(m["covers"]),
+                retroactive=m["retroactive"],
+                steps={surface: tuple(steps) for surface, steps in m["steps"].items()},
+                last_verified=_date(m["last_verified"]) if "last_verified" in m else None,
+                sources=tuple(m["sources"]),
+                label=m.get("label"),
+                localized_labels={lang: _cited(v) for lang, v in m.get("localized_labels", {}).items()},
+                url=m.get("url"),
+                url_note=m.get("url_note"),
+                minutes=m.get("minutes"),
+                does_not_cover=tuple(m.get("does_not_cover", ())),
+                caveats=tuple(_cited(c) for c in m.get("caveats", ())),
+            )
+            for m in d["mechanisms"]
+        ),
+        sharing=tuple(
+            Sharing(s["recipient"], s["purpose"], s["text"], tuple(s["sources"]), tuple(s.get("regions", ())))
+            for s in d.get("sharing", ())
+        ),
+        disputes=tuple(Dispute(x["topic"], x["text"], tuple(x["sources"])) for x in d.get("disputes", ())),
+        path=document.path,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Cache: one load per change of the data, however many language builds read it
+# --------------------------------------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+_cache: dict[tuple, Dataset] = {}
+
+
+def _fingerprint(data_dir: Path) -> tuple:
+    files = sorted(p for p in data_dir.rglob("*") if p.suffix in (".yml", ".yaml", ".json") and p.is_file())
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def cached_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
+    """Like :func:`load_dataset`, but reuse the last result while no data file has changed."""
+    data_dir = Path(data_dir).resolve()
+    key = (data_dir, today, _fingerprint(data_dir))
+    with _cache_lock:
+        if key not in _cache:
+            dataset = load_dataset(data_dir, today=today)
+            _cache.clear()
+            _cache[key] = dataset
+        return _cache[key]

@@ -1,0 +1,163 @@
+"""The validated data as typed, immutable objects: what templates and views read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import total_ordering
+from pathlib import Path
+
+SURFACES = ("web", "ios", "android", "app")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class PartialDate:
+    """A day, or a month when only the month is known (``2024-09``)."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        parts = [int(p) for p in text.split("-")]
+        value = cls(*parts)
+        dt.date(value.year, value.month, value.day or 1)  # raises ValueError when not a real date
+        return value
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, self.day or 1)
+
+    @property
+    def is_month(self) -> bool:
+        return self.day is None
+
+    def isoformat(self) -> str:
+        month = f"{self.year:04d}-{self.month:02d}"
+        return month if self.day is None else f"{month}-{self.day:02d}"
+
+    def __lt__(self, other: PartialDate) -> bool:
+        return (self.year, self.month, self.day or 0) < (other.year, other.month, other.day or 0)
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    url: str
+    accessed: dt.date
+    kind: str
+    via: str | None = None
+    published: PartialDate | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CitedText:
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    question: str
+
+
+@dataclass(frozen=True)
+class DataUse:
+    category: Category
+    status: str  # used | excluded | disputed
+    text: str
+    sources: tuple[str, ...]
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Default:
+    regions: tuple[str, ...]
+    status: str
+    sources: tuple[str, ...]
+    since: PartialDate | None = None
+    legal_basis: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    date: PartialDate
+    type: str
+    regions: tuple[str, ...]
+    text: str
+    sources: tuple[str, ...]
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    id: str
+    kind: str
+    title: str
+    regions: tuple[str, ...]
+    covers: tuple[str, ...]
+    retroactive: bool
+    steps: dict[str, tuple[str, ...]]
+    sources: tuple[str, ...]
+    last_verified: dt.date | None = None  # None: no check or dated source has confirmed it
+    label: str | None = None
+    localized_labels: dict[str, CitedText] = field(default_factory=dict)
+    url: str | None = None
+    url_note: str | None = None
+    minutes: int | None = None
+    does_not_cover: tuple[str, ...] = ()
+    caveats: tuple[CitedText, ...] = ()
+
+    @property
+    def surfaces(self) -> tuple[str, ...]:
+        """The surfaces this mechanism has steps for, in reading order."""
+        return tuple(s for s in SURFACES if s in self.steps)
+
+
+@dataclass(frozen=True)
+class Sharing:
+    recipient: str
+    purpose: str
+    text: str
+    sources: tuple[str, ...]
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dispute:
+    topic: str
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Platform:
+    id: str
+    name: str
+    owner: str
+    products: tuple[str, ...]
+    summary: CitedText
+    last_verified: dt.date
+    review_interval_days: int
+    sources: dict[str, Source]
+    data: tuple[DataUse, ...]
+    defaults: tuple[Default, ...]
+    events: tuple[Event, ...]
+    mechanisms: tuple[Mechanism, ...]
+    sharing: tuple[Sharing, ...]
+    disputes: tuple[Dispute, ...]
+    path: Path
+
+    def mechanism(self, mechanism_id: str) -> Mechanism:
+        return next(m for m in self.mechanisms if m.id == mechanism_id)

@@ -1,0 +1,82 @@
+"""Glue between MkDocs and the atlas, shared by the hooks in ``hooks/``.
+
+This is the only module of the package that knows about MkDocs: where the data directory is,
+which languages the i18n plugin builds, and how data problems become a clean MkDocs abort.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+
+from optout_atlas import clock
+from optout_atlas.dataset import Dataset, cached_dataset
+from optout_atlas.problems import DataError
+from optout_atlas.render import Renderer
+
+log = logging.getLogger("mkdocs.hooks.atlas")
+
+
+def project_dir(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def data_dir(config: MkDocsConfig) -> Path:
+    """``extra.atlas.data_dir`` (default ``data``), relative to ``mkdocs.yml``."""
+    return project_dir(config) / (config.extra.get("atlas") or {}).get("data_dir", "data")
+
+
+def dataset(config: MkDocsConfig) -> Dataset:
+    """The validated dataset; on bad data, log one line per problem and abort the build."""
+    try:
+        return cached_dataset(data_dir(config), today=clock.today())
+    except DataError as error:
+        for problem in error.problems:
+            log.error(str(problem))
+        count = len(error.problems)
+        raise Abort(
+            f"Aborted: {count} problem{'s' if count != 1 else ''} in the data (listed above); "
+            "the site directory was left as it was."
+        ) from None
+
+
+def languages(config: MkDocsConfig) -> list[str]:
+    """Every language the i18n plugin builds, the default language first."""
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        return [config.theme.get("language", "en")]
+    entries = [lang for lang in plugin.config.languages if lang.build and lang.locale != "null"]
+    entries.sort(key=lambda lang: not lang.default)
+    return [lang.locale for lang in entries]
+
+
+def default_language(config: MkDocsConfig) -> str:
+    return languages(config)[0]
+
+
+def current_language(config: MkDocsConfig) -> str:
+    """The language being built now (valid from ``on_files`` on, see the i18n plugin)."""
+    plugin = config.plugins.get("i18n")
+    return getattr(plugin, "current_language", None) or default_language(config)
+
+
+def localized_uri(src_uri: str, language: str, default: str) -> str:
+    """``guides/x.md`` in the suffix structure: ``guides/x.de.md`` for German."""
+    if language == default:
+        return src_uri
+    stem, dot, suffix = src_uri.rpartition(".")
+    return f"{stem}.{language}{dot}{suffix}"
+
+
+_renderers: dict[tuple[Path, str, object], Renderer] = {}
+
+
+def renderer(config: MkDocsConfig, language: str) -> Renderer:
+    today = clock.today()
+    key = (Path(config.theme.custom_dir or "overrides"), language, today)
+    if key not in _renderers:
+        _renderers[key] = Renderer(key[0], language=language, today=today)
+    return _renderers[key]

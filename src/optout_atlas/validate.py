@@ -1,0 +1,313 @@
+"""Validation of the data directory: the JSON Schemas, then the checks a schema cannot express.
+
+Every problem in every file is collected and returned at once, each tied to a file, a line and
+a field, so that a contributor can fix them all in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jsonschema
+
+from optout_atlas.model import PartialDate
+from optout_atlas.problems import Problem
+from optout_atlas.regions import Regions, country_codes
+from optout_atlas.yamlfile import Path_, YamlDocument
+
+DATE_FIELDS = {"last_verified", "accessed", "published", "since", "date"}
+_HTML = re.compile(r"<\s*[A-Za-z/!?]")
+_MARKDOWN_LINK = re.compile(r"\]\s*\(|!\[")
+_SCRIPT_URL = re.compile(r"(?i)\b(?:javascript|vbscript):|\bdata:[a-z-]+/[a-z]")
+_TYPE_NAMES = {
+    "object": "a mapping (key: value)",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "number": "a number",
+}
+
+
+@cache
+def load_schema(path: Path) -> jsonschema.protocols.Validator:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+
+
+# --------------------------------------------------------------------------------------------
+# Schema errors, rephrased for contributors
+# --------------------------------------------------------------------------------------------
+
+
+def schema_problems(document: YamlDocument, validator: jsonschema.protocols.Validator) -> list[Problem]:
+    """The schema's verdict on a document, one problem per error, placed on the right line."""
+    problems = []
+    for error in validator.iter_errors(document.value):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {}))
+            for key in sorted(set(error.instance) - set(known)):
+                hint = difflib.get_close_matches(key, known, n=1)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(known)}"
+                problems.append(
+                    document.problem((*path, key), f"unknown field '{key}'{suggestion}", at_key=True)
+                )
+            continue
+        problems.append(document.problem(path, _schema_message(error), at_key=False))
+    return problems
+
+
+def _describe(value: object) -> str:
+    for name, kind in (
+        ("true or false", bool),
+        ("a number", (int, float)),
+        ("text", str),
+        ("a list", list),
+        ("a mapping", dict),
+    ):
+        if isinstance(value, kind):
+            return name
+    return "nothing" if value is None else type(value).__name__
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    value, schema = error.instance, error.schema
+    match error.validator:
+        case "required":
+            missing = error.message.split("'")[1] if "'" in error.message else error.message
+            return f"missing required field '{missing}'"
+        case "type":
+            expected = error.validator_value
+            names = [_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)]
+            return f"expected {' or '.join(names)}, got {_describe(value)}"
+        case "enum":
+            return f"{value!r} is not one of: {', '.join(map(str, error.validator_value))}"
+        case "pattern":
+            description = re.split(r"\.(?:\s|$)", schema.get("description") or "")[0].strip()
+            expected = (
+                description[:1].lower() + description[1:]
+                if description
+                else f"the pattern {error.validator_value}"
+            )
+            return f"{value!r} is not valid here: expected {expected}"
+        case "format":
+            if error.validator_value == "date":
+                return f"{value!r} is not a real date (expected YYYY-MM-DD)"
+            return f"{value!r} is not a valid {error.validator_value}"
+        case "minItems":
+            return (
+                "must not be empty"
+                if error.validator_value == 1
+                else f"needs at least {error.validator_value} items"
+            )
+        case "minLength":
+            return "must not be empty"
+        case "maxLength":
+            return f"is longer than {error.validator_value} characters"
+        case "minimum" | "maximum":
+            return f"{value!r} is out of range ({schema.get('minimum')} to {schema.get('maximum')})"
+        case "uniqueItems":
+            return "lists the same item twice"
+        case "minProperties":
+            return f"needs at least one of: {', '.join(schema.get('properties', {}))}"
+        case "propertyNames":
+            return f"{error.message}"
+    return error.message
+
+
+# --------------------------------------------------------------------------------------------
+# Checks beyond the schema
+# --------------------------------------------------------------------------------------------
+
+
+def walk(value: object, path: Path_ = ()) -> Iterator[tuple[Path_, object]]:
+    """Every value in a loaded document with its path, parents before children."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from walk(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from walk(child, (*path, index))
+
+
+def text_problems(document: YamlDocument, *, today: dt.date) -> list[Problem]:
+    """Markup where only text belongs, unreal or future dates, and addresses that are not https."""
+    problems = []
+    for path, value in walk(document.value):
+        if not isinstance(value, str):
+            continue
+        key = next((p for p in reversed(path) if isinstance(p, str)), "")
+        if key in ("url", "via"):
+            problems += _url_problems(document, path, value)
+            continue
+        if _HTML.search(value):
+            problems.append(document.problem(path, "raw HTML is not allowed in text; write plain text"))
+        elif _MARKDOWN_LINK.search(value) or _SCRIPT_URL.search(value):
+            problems.append(
+                document.problem(path, "links are not allowed in text; put addresses in a url field")
+            )
+        if key in DATE_FIELDS and path[-1] == key:
+            problems += _date_problems(document, path, value, today)
+    return problems
+
+
+def _url_problems(document: YamlDocument, path: Path_, url: str) -> list[Problem]:
+    if not url.startswith("https://"):
+        return []  # the schema reports it
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError as error:
+        return [document.problem(path, f"{url!r} is not a valid address: {error}")]
+    if parts.username or parts.password:
+        return [document.problem(path, f"{url!r} must not contain a user name or password")]
+    if "." not in host or host.endswith("."):
+        return [document.problem(path, f"{url!r} has no valid host name")]
+    return []
+
+
+def _date_problems(document: YamlDocument, path: Path_, text: str, today: dt.date) -> list[Problem]:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?", text):
+        return []  # the schema reports the form
+    try:
+        date = PartialDate.parse(text)
+    except ValueError:
+        return [] if len(text) == 10 else [document.problem(path, f"{text!r} is not a real month")]
+    if date.first_day > today:
+        return [document.problem(path, f"{text} is in the future (today is {today.isoformat()})")]
+    return []
+
+
+def reference_problems(document: YamlDocument, *, regions: Regions, categories: set[str]) -> list[Problem]:
+    """Ids that must match, and references that must resolve, inside one platform file."""
+    data = document.value
+    if not isinstance(data, dict):
+        return []
+    problems: list[Problem] = []
+
+    expected_id = document.path.stem
+    if isinstance(data.get("id"), str) and data["id"] != expected_id:
+        problems.append(document.problem(("id",), f"'{data['id']}' must equal the file name '{expected_id}'"))
+
+    sources = [s for s in data.get("sources") or [] if isinstance(s, dict)]
+    source_ids: set[str] = set()
+    for index, source in enumerate(sources):
+        source_id = source.get("id")
+        if source_id in source_ids:
+            problems.append(
+                document.problem(("sources", index, "id"), f"source id '{source_id}' is used twice")
+            )
+        source_ids.add(source_id)
+
+    cited: set[str] = set()
+    for path, value in walk(data):
+        if not path or not isinstance(value, list):
+            continue
+        key = path[-1]
+        if key == "sources" and len(path) > 1:
+            for index, source_id in enumerate(value):
+                cited.add(source_id)
+                if isinstance(source_id, str) and source_id not in source_ids:
+                    hint = difflib.get_close_matches(source_id, sorted(source_ids), n=1)
+                    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    problems.append(
+                        document.problem((*path, index), f"unknown source '{source_id}'{suggestion}")
+                    )
+        elif key == "regions":
+            for index, code in enumerate(value):
+                if isinstance(code, str) and not regions.is_known(code):
+                    problems.append(document.problem((*path, index), _unknown_region(code, regions)))
+
+    for index, source in enumerate(sources):
+        if source.get("id") not in cited:
+            problems.append(
+                document.problem(
+                    ("sources", index, "id"),
+                    f"source '{source.get('id')}' is never cited; cite it or remove it",
+                )
+            )
+
+    for index, use in enumerate(data.get("data") or []):
+        if (
+            isinstance(use, dict)
+            and isinstance(use.get("category"), str)
+            and use["category"] not in categories
+        ):
+            hint = difflib.get_close_matches(use["category"], sorted(categories), n=1)
+            suggestion = (
+                f" (did you mean '{hint[0]}'?)" if hint else f"; known: {', '.join(sorted(categories))}"
+            )
+            problems.append(
+                document.problem(
+                    ("data", index, "category"), f"unknown category '{use['category']}'{suggestion}"
+                )
+            )
+
+    problems += _unique_ids(document, "mechanisms")
+    problems += _overlapping_defaults(document)
+    for index, mechanism in enumerate(data.get("mechanisms") or []):
+        steps = mechanism.get("steps") if isinstance(mechanism, dict) else None
+        if isinstance(steps, dict) and "app" in steps and ({"ios", "android"} & set(steps)):
+            problems.append(
+                document.problem(
+                    ("mechanisms", index, "steps", "app"),
+                    "use either 'app' (same steps on iOS and Android) or 'ios'/'android', not both",
+                    at_key=True,
+                )
+            )
+    return problems
+
+
+def _unknown_region(code: str, regions: Regions) -> str:
+    if code == "UK":
+        return "unknown region 'UK': the ISO code of the United Kingdom is 'GB'"
+    known = sorted(regions.groups) + sorted(country_codes())
+    hint = difflib.get_close_matches(code, known, n=1)
+    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+    where = "an ISO 3166-1 alpha-2 code or a group from data/regions.yml"
+    return f"unknown region '{code}': use {where}{suggestion}"
+
+
+def _unique_ids(document: YamlDocument, list_key: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for index, item in enumerate(document.value.get(list_key) or []):
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if item_id in seen:
+            problems.append(
+                document.problem((list_key, index, "id"), f"id '{item_id}' is used twice in {list_key}")
+            )
+        seen.add(item_id)
+    return problems
+
+
+def _overlapping_defaults(document: YamlDocument) -> list[Problem]:
+    """A region (or country) may have only one default; overlapping groups need a country entry."""
+    problems = []
+    named: dict[str, int] = {}
+    for index, entry in enumerate(document.value.get("defaults") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("regions"), list):
+            continue
+        for position, code in enumerate(entry["regions"]):
+            if not isinstance(code, str):
+                continue
+            if code in named and named[code] != index:
+                problems.append(
+                    document.problem(
+                        ("defaults", index, "regions", position),
+                        f"region '{code}' already has a default in defaults[{named[code]}]",
+                    )
+                )
+            named.setdefault(code, index)
+    return problems

@@ -1,0 +1,214 @@
+"""Strict YAML reading that remembers where every value came from.
+
+PyYAML's defaults are wrong for contributor-edited data: duplicate keys silently keep the last
+value, ``NO`` (Norway) becomes ``False``, ``2025-02-30`` raises a traceback, and anchors and
+aliases can expand into gigabytes. This module composes the YAML node tree with the C parser
+when available, then builds plain Python values itself so that it can
+
+* reject duplicate keys, aliases, merge keys and tags other than the core ones,
+* resolve plain scalars the YAML 1.2 way (only ``true``/``false`` are booleans; dates stay
+  strings for the schema to check),
+* record the line and column of every value and every key, for error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from optout_atlas.problems import Problem, display_path
+
+MAX_BYTES = 1_000_000
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Path_ = tuple[str | int, ...]
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader with YAML 1.2 core-schema resolution of plain scalars."""
+
+    yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's class-level registry
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+@dataclass
+class YamlDocument:
+    """A loaded YAML file: its value and the position of every value and key in it."""
+
+    path: Path
+    value: object = None
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def position(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the value at ``path``, or of its nearest ancestor."""
+        path = tuple(path)
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def key_position(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the key that ends ``path`` (falls back to the value's position)."""
+        return self.key_positions.get(tuple(path)) or self.position(path)
+
+    def problem(self, path: Path_, message: str, *, at_key: bool = False) -> Problem:
+        line, column = self.key_position(path) if at_key else self.position(path)
+        return Problem(self.name, line, column, format_path(path), message)
+
+
+def format_path(path: Path_) -> str:
+    """``("mechanisms", 0, "steps", "web", 2)`` → ``mechanisms[0].steps.web[2]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load(path: Path) -> tuple[YamlDocument, list[Problem]]:
+    """Read ``path``; return the document and the problems found (none means it loaded)."""
+    document = YamlDocument(path)
+    name = document.name
+
+    def whole_file(message: str, line: int = 1, column: int = 1) -> tuple[YamlDocument, list[Problem]]:
+        return document, [Problem(name, line, column, "", message)]
+
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return whole_file(f"cannot read file: {error.strerror}")
+    if len(raw) > MAX_BYTES:
+        return whole_file(f"file is larger than {MAX_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return whole_file(
+            f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, column
+        )
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return whole_file("file is empty")
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = f"YAML syntax error: {error.problem or error.context}"
+        if mark is None:
+            return whole_file(message)
+        return whole_file(message, mark.line + 1, mark.column + 1)
+    except yaml.YAMLError as error:  # pragma: no cover - defensive, all parser errors are marked
+        return whole_file(f"YAML error: {error}")
+    finally:
+        loader.dispose()
+    if node is None:
+        return whole_file("file is empty")
+
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    document.value = _build(node, (), document, problems, seen)
+    if any(p.message == _ALIAS for p in problems):
+        # The composed tree shares aliased nodes, so their marks point at the anchor. Parse the
+        # events again (rare: only for a file that uses aliases) to name each alias's own place.
+        problems = [p for p in problems if p.message != _ALIAS] + _alias_problems(text, name)
+    return document, problems
+
+
+_ALIAS = "anchors and aliases (&, *) are not allowed; write the value out"
+
+
+def _alias_problems(text: str, name: str) -> list[Problem]:
+    return [
+        Problem(name, event.start_mark.line + 1, event.start_mark.column + 1, "", _ALIAS)
+        for event in yaml.parse(text, Loader=_Loader)
+        if isinstance(event, yaml.AliasEvent)
+    ]
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _build(node, path: Path_, document: YamlDocument, problems: list[Problem], seen: set[int]):
+    document.positions[path] = _mark(node)
+    if id(node) in seen:
+        problems.append(document.problem(path, _ALIAS))
+        return None
+    seen.add(id(node))
+
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                document.positions[path] = _mark(key_node)
+                problems.append(document.problem(path, "merge keys (<<) are not allowed; write the keys out"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                document.positions[(*path, "?")] = _mark(key_node)
+                problems.append(document.problem((*path, "?"), "keys must be plain text"))
+                continue
+            key = key_node.value
+            child = (*path, key)
+            if key in result:
+                first = document.key_positions[child]
+                document.key_positions[child] = _mark(key_node)
+                problems.append(
+                    document.problem(child, f"duplicate key (first defined on line {first[0]})", at_key=True)
+                )
+                continue
+            document.key_positions[child] = _mark(key_node)
+            result[key] = _build(value_node, child, document, problems, seen)
+        return result
+
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(item, (*path, index), document, problems, seen) for index, item in enumerate(node.value)
+        ]
+
+    if node.tag not in _SCALAR_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(document.problem(path, f"the tag {tag} is not allowed; write plain values"))
+        return None
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    if node.tag == "tag:yaml.org,2002:null":
+        return None
+    if node.tag == "tag:yaml.org,2002:bool":
+        return node.value.lower() == "true"
+    try:
+        return int(node.value) if node.tag == "tag:yaml.org,2002:int" else float(node.value)
+    except ValueError:
+        problems.append(document.problem(path, f"{node.value!r} is not a number"))
+        return None

@@ -1,0 +1,124 @@
+"""Shared fixtures: a small valid data directory to break on purpose, and a pinned clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 22)
+
+# A minimal valid platform. Tests replace one line at a time and assert on the line number, so
+# keep the line numbers of this text in mind when editing it (line 1 is the schema comment).
+EXAMPLE = """\
+# yaml-language-server: $schema=../schema/platform.schema.json
+id: example
+name: Example
+owner: Example Corp
+products: [Example]
+summary:
+  text: Example trains AI on public posts unless you switch it off.
+  sources: [example-help]
+last_verified: 2025-11-03
+defaults:
+  - regions: [EU, EEA, GB]
+    status: opt_out
+    since: 2025-11-03
+    legal_basis: Legitimate interest
+    sources: [example-help]
+  - regions: [OTHER]
+    status: no_choice
+    sources: [regulator-note]
+data:
+  - category: posts
+    status: used
+    text: Public posts and comments.
+    sources: [example-help]
+  - category: private_messages
+    status: excluded
+    text: Private messages.
+    sources: [example-help]
+mechanisms:
+  - id: ai-setting
+    kind: setting
+    title: Turn off AI training
+    label: Use my data for AI
+    url: https://example.com/settings/ai
+    regions: [EU, EEA, GB]
+    minutes: 2
+    covers: [Training of content-generating models from now on.]
+    does_not_cover: [Models already trained.]
+    retroactive: false
+    steps:
+      web:
+        - Open **Settings**.
+        - Switch off **Use my data for AI**.
+      app:
+        - Tap your photo, then **Settings**.
+    caveats:
+      - text: The setting does not remove data already used.
+        sources: [example-help]
+    last_verified: 2025-11-03
+    sources: [example-help]
+events:
+  - date: 2025-11-03
+    type: training_started
+    regions: [EU, EEA, GB]
+    text: Example starts training on posts of members in Europe.
+    sources: [example-help, regulator-note]
+  - date: 2024-09
+    type: announced
+    regions: [OTHER]
+    text: Example announces AI training.
+    approximate: true
+    sources: [example-help]
+disputes:
+  - topic: Start year
+    text: One summary says 2024; the platform and the regulator say 2025, which this guide follows.
+    sources: [example-help, regulator-note]
+sources:
+  - id: example-help
+    title: Control AI training
+    publisher: Example
+    url: https://example.com/help/ai
+    published: 2025-09-18
+    accessed: 2026-11-22
+    kind: platform
+  - id: regulator-note
+    title: Statement on Example's AI plans
+    publisher: A data protection authority
+    url: https://regulator.example.org/statement
+    via: https://copy.example.net/statement
+    published: 2025-09
+    accessed: 2026-11-22
+    kind: regulator
+"""
+
+
+def line_of(text: str, fragment: str) -> int:
+    """1-based number of the first line of ``text`` containing ``fragment``."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if fragment in line:
+            return number
+    raise AssertionError(f"{fragment!r} not in text")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A copy of the project's schemas, regions and categories with one example platform."""
+    target = tmp_path / "data"
+    (target / "platforms").mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "schema", target / "schema")
+    for name in ("regions.yml", "categories.yml"):
+        shutil.copy(ROOT / "data" / name, target / name)
+    (target / "platforms" / "example.yml").write_text(EXAMPLE, encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    monkeypatch.setenv("OPTOUT_ATLAS_TODAY", TODAY.isoformat())
+    return TODAY

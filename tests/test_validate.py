@@ -1,0 +1,228 @@
+"""Validation of platform data: every class of bad input gives `file:line:col: field: message`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, TODAY, line_of
+
+from optout_atlas.dataset import load_dataset
+from optout_atlas.problems import DataError
+
+FILE = "platforms/example.yml"
+
+
+def problems_for(data_dir: Path, text: str, *, today: dt.date = TODAY) -> list[str]:
+    path = data_dir / FILE
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_dir, today=today)
+    # Paths as printed depend on the working directory; compare from the data dir on.
+    return [str(p).split("data/", 1)[1] for p in caught.value.problems]
+
+
+def replace(old: str, new: str, text: str = EXAMPLE) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def test_example_is_valid(data_dir):
+    dataset = load_dataset(data_dir, today=TODAY)
+    (platform,) = dataset.platforms
+    assert platform.id == "example"
+    assert platform.mechanism("ai-setting").surfaces == ("web", "app")
+    assert [e.date.isoformat() for e in platform.events] == ["2024-09", "2025-11-03"]
+
+
+# (old text, new text, a fragment of the line the problem must point at, "col: field: message")
+BAD_INPUTS = {
+    "id-not-file-name": (
+        "id: example",
+        "id: sample",
+        "id: sample",
+        "5: id: 'sample' must equal the file name 'example'",
+    ),
+    "http-url": (
+        "url: https://example.com/settings/ai",
+        "url: http://example.com/settings/ai",
+        "http://example.com/settings",
+        "10: mechanisms[0].url: 'http://example.com/settings/ai' is not valid here: expected an https:// address",
+    ),
+    "credentials-in-url": (
+        "url: https://example.com/settings/ai",
+        "url: https://user:pw@example.com/ai",
+        "user:pw",
+        "10: mechanisms[0].url: 'https://user:pw@example.com/ai' must not contain a user name or password",
+    ),
+    "unknown-source": (
+        "  sources: [example-help]\nlast_verified",
+        "  sources: [exmaple-help]\nlast_verified",
+        "exmaple-help",
+        "13: summary.sources[0]: unknown source 'exmaple-help' (did you mean 'example-help'?)",
+    ),
+    "uk-not-gb": (
+        "  - regions: [EU, EEA, GB]\n    status: opt_out",
+        "  - regions: [EU, EEA, UK]\n    status: opt_out",
+        "EEA, UK]",
+        "24: defaults[0].regions[2]: unknown region 'UK': the ISO code of the United Kingdom is 'GB'",
+    ),
+    "unknown-region": (
+        "  - regions: [EU, EEA, GB]\n    status: opt_out",
+        "  - regions: [EU, EEA, QQ]\n    status: opt_out",
+        "EEA, QQ]",
+        "24: defaults[0].regions[2]: unknown region 'QQ': use an ISO 3166-1 alpha-2 code or a group from data/regions.yml",
+    ),
+    "unknown-category": (
+        "  - category: posts",
+        "  - category: post",
+        "category: post",
+        "15: data[0].category: unknown category 'post' (did you mean 'posts'?)",
+    ),
+    "unreal-date": (
+        "last_verified: 2025-11-03\ndefaults",
+        "last_verified: 2025-02-30\ndefaults",
+        "2025-02-30",
+        "16: last_verified: '2025-02-30' is not a real date (expected YYYY-MM-DD)",
+    ),
+    "future-date": (
+        "last_verified: 2025-11-03\ndefaults",
+        "last_verified: 2026-12-01\ndefaults",
+        "2026-12-01",
+        "16: last_verified: 2026-12-01 is in the future (today is 2026-11-22)",
+    ),
+    "unreal-month": (
+        "  - date: 2024-09\n",
+        "  - date: 2024-13\n",
+        "2024-13",
+        "11: events[1].date: '2024-13' is not a real month",
+    ),
+    "raw-html": (
+        "text: Private messages.",
+        "text: Private <script>alert(1)</script> messages.",
+        "<script>",
+        "11: data[1].text: raw HTML is not allowed in text; write plain text",
+    ),
+    "markdown-link": (
+        "text: Private messages.",
+        "text: See [here](https://evil.example).",
+        "evil.example",
+        "11: data[1].text: links are not allowed in text; put addresses in a url field",
+    ),
+    "unknown-field": (
+        "    minutes: 2",
+        "    minuets: 2",
+        "minuets",
+        "5: mechanisms[0].minuets: unknown field 'minuets' (did you mean 'minutes'?)",
+    ),
+    "bad-enum": (
+        "    status: opt_out\n",
+        "    status: opt-out\n",
+        "opt-out",
+        "13: defaults[0].status: 'opt-out' is not one of: opt_out, opt_in, no_choice, not_trained, paused, unclear",
+    ),
+    "yaml-no-is-not-false": (
+        "retroactive: false",
+        "retroactive: no",
+        "retroactive: no",
+        "18: mechanisms[0].retroactive: expected true or false, got text",
+    ),
+    "missing-field": (
+        "    retroactive: false\n",
+        "",
+        "- id: ai-setting",
+        "5: mechanisms[0]: missing required field 'retroactive'",
+    ),
+    "app-and-ios": (
+        "      app:\n",
+        "      ios:\n        - Open the app.\n      app:\n",
+        "      app:",
+        "7: mechanisms[0].steps.app: use either 'app' (same steps on iOS and Android) or 'ios'/'android', not both",
+    ),
+    "empty-list": (
+        "covers: [Training of content-generating models from now on.]",
+        "covers: []",
+        "covers: []",
+        "13: mechanisms[0].covers: must not be empty",
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "anchor", "expected"), BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_names_file_line_and_field(data_dir, old, new, anchor, expected):
+    text = replace(old, new)
+    assert problems_for(data_dir, text) == [f"{FILE}:{line_of(text, anchor)}:{expected}"]
+
+
+def test_every_problem_is_reported_at_once(data_dir):
+    text = replace("id: example", "id: sample")
+    text = replace("    minutes: 2", "    minuets: 2", text)
+    text = replace("  - date: 2024-09\n", "  - date: 2024-13\n", text)
+    found = problems_for(data_dir, text)
+    assert len(found) == 3
+    assert found == sorted(found, key=lambda line: int(line.split(":")[1]))
+
+
+def test_duplicate_ids_and_uncited_sources(data_dir):
+    text = replace("  - id: regulator-note\n", "  - id: example-help\n")
+    found = problems_for(data_dir, text)
+    line = line_of(text, "  - id: example-help")
+    second = [n for n, row in enumerate(text.splitlines(), 1) if row == "  - id: example-help"][1]
+    assert f"{FILE}:{second}:9: sources[1].id: source id 'example-help' is used twice" in found
+    assert any("unknown source 'regulator-note'" in p for p in found)
+    assert line < second
+
+
+def test_source_never_cited(data_dir):
+    text = (
+        EXAMPLE
+        + "  - id: spare\n    title: T\n    publisher: P\n    url: https://x.example/a\n    accessed: 2026-11-01\n    kind: press\n"
+    )
+    assert problems_for(data_dir, text) == [
+        f"{FILE}:{line_of(text, 'id: spare')}:9: sources[2].id: source 'spare' is never cited; cite it or remove it"
+    ]
+
+
+def test_a_region_may_have_only_one_default(data_dir):
+    text = replace("  - regions: [OTHER]\n", "  - regions: [GB, OTHER]\n")
+    assert problems_for(data_dir, text) == [
+        f"{FILE}:{line_of(text, 'regions: [GB, OTHER]')}:15: defaults[1].regions[0]: region 'GB' already has a default in defaults[0]"
+    ]
+
+
+def test_yaml_level_problems_come_through_with_the_file_name(data_dir):
+    assert problems_for(data_dir, "") == [f"{FILE}:1:1: file is empty"]
+    assert problems_for(data_dir, EXAMPLE + "name: Again\n") == [
+        f"{FILE}:{len(EXAMPLE.splitlines()) + 1}:1: name: duplicate key (first defined on line 3)"
+    ]
+
+
+def test_the_clock_decides_what_is_in_the_future(data_dir):
+    assert load_dataset(data_dir, today=TODAY).platforms
+    found = problems_for(data_dir, EXAMPLE, today=TODAY - dt.timedelta(days=1))
+    assert found == [
+        f"{FILE}:{number}:15: sources[{index}].accessed: 2026-11-22 is in the future (today is 2026-11-21)"
+        for index, number in enumerate(
+            n for n, line in enumerate(EXAMPLE.splitlines(), 1) if "accessed:" in line
+        )
+    ]
+
+
+def test_missing_platform_directory_contents(data_dir):
+    (data_dir / FILE).unlink()
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_dir, today=TODAY)
+    assert [p.message for p in caught.value.problems] == ["no platform files (*.yml) found"]
+
+
+def test_bad_region_groups_are_reported(data_dir: Path):
+    regions = data_dir / "regions.yml"
+    regions.write_text(
+        regions.read_text().replace('members: [EU, IS, LI, "NO"]', "members: [EU, IS, LI, NOPE]")
+    )
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_dir, today=TODAY)
+    assert [p.message for p in caught.value.problems] == [
+        "unknown member 'NOPE': use a country code or a group defined above"
+    ]

@@ -1,0 +1,82 @@
+"""Computed views: the answers the guides, the home page and later the comparison share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import ROOT, TODAY
+
+from optout_atlas import views
+from optout_atlas.dataset import load_dataset
+from optout_atlas.render import Renderer, inline
+
+
+@pytest.fixture
+def dataset(data_dir):
+    return load_dataset(data_dir, today=TODAY)
+
+
+def test_available_in_understands_groups_and_other(dataset):
+    regions = dataset.regions
+    assert views.available_in(("EEA",), "DE", regions)  # Germany is in the EU, which is in the EEA
+    assert views.available_in(("EEA",), "EU", regions)
+    assert not views.available_in(("EU",), "EEA", regions)  # Norway is in the EEA, not the EU
+    assert not views.available_in(("EU", "GB"), "OTHER", regions)
+    assert views.available_in(("OTHER",), "GB", regions)  # OTHER in a mechanism: everywhere
+
+
+def test_region_rows_put_other_last_and_find_what_stops_training(dataset):
+    (platform,) = dataset.platforms
+    europe, elsewhere = views.region_rows(platform, dataset.regions)
+    assert europe.default.regions == ("EU", "EEA", "GB")
+    assert [m.id for m in europe.stopping] == ["ai-setting"]
+    assert europe.can_stop and europe.trained_by_default and not europe.retroactive
+    assert europe.minutes == 2
+    assert elsewhere.default.regions == ("OTHER",)
+    assert not elsewhere.can_stop and elsewhere.mechanisms == ()
+
+
+def test_footnotes_follow_first_citation(dataset):
+    (platform,) = dataset.platforms
+    assert views.cited_sources(platform) == ["example-help", "regulator-note"]
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("Open **Settings & Privacy**.", "Open **Settings &amp; Privacy**."),
+        ("Tap <b>here</b>", "Tap &lt;b&gt;here&lt;/b&gt;"),
+        ("See [docs] (x) and `code`", "See \\[docs\\] \\(x\\) and \\`code\\`"),
+        ("A *star* and _under_ | pipe", "A \\*star\\* and \\_under\\_ \\| pipe"),
+    ],
+)
+def test_data_text_cannot_inject_markup(text, markdown):
+    assert inline(text) == markdown
+
+
+def test_dates_are_formatted_for_the_reader(data_dir, tmp_path):
+    renderer = Renderer(ROOT / "overrides", today=TODAY)
+    assert renderer.format_date(dt.date(2025, 11, 3)) == "November 3, 2025"
+    german = Renderer(ROOT / "overrides", language="de", today=TODAY)
+    assert german.format_date(dt.date(2025, 11, 3)) == "3. November 2025"
+    dataset = load_dataset(data_dir, today=TODAY)
+    event_month = dataset.platforms[0].events[0].date
+    assert renderer.format_date(event_month) == "September 2024"
+    assert german.region_names(dataset, ["CA", "GB"]) == "Kanada und Vereinigtes Königreich"
+
+
+def test_guide_markdown_for_the_example(data_dir):
+    dataset = load_dataset(data_dir, today=TODAY)
+    markdown = Renderer(ROOT / "overrides", today=TODAY).guide(dataset, dataset.platforms[0])
+    assert "### Turn off AI training { #ai-setting }" in markdown
+    assert (
+        '=== "Web browser"\n\n    1. Open **Settings**.\n    2. Switch off **Use my data for AI**.'
+        in markdown
+    )
+    assert '=== "iOS and Android app"\n\n    1. Tap your photo, then **Settings**.' in markdown
+    assert (
+        "[^regulator-note]: Statement on Example's AI plans. A data protection authority, September 2025"
+        in markdown
+    )
+    assert markdown.count("{ #ai-setting }") == 1
