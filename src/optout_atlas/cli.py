@@ -1,12 +1,15 @@
 """The ``optout-atlas`` command: tools for contributors and maintainers.
 
 Every sub-command prints one line per problem and exits non-zero on failure, without a
-traceback.
+traceback. Each sub-command lives in its own module, which exposes ``register(commands)``:
+it adds its parser to the sub-parsers and sets ``handler`` to a function taking the parsed
+arguments and returning the exit code.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -16,6 +19,9 @@ from optout_atlas.dataset import load_dataset
 from optout_atlas.problems import DataError
 
 DEFAULT_DATA_DIR = Path("data")
+
+# Modules (in this package) that register further sub-commands, in the order of `--help`.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -40,10 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check every data file; print file:line:col errors")
-    validate.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: data)"
-    )
+    validate.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: data)")
     validate.set_defaults(handler=_validate)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"optout_atlas.{name}").register(commands)
     return parser
 
 
@@ -51,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except DataError as error:  # a command that needs valid data got invalid data
+        for problem in error.problems:
+            print(problem)
+        return 1
     except KeyboardInterrupt:
         return 130
 
