@@ -42,8 +42,9 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
 
 
 def _render_marker(name: str, page: Page, config: MkDocsConfig) -> str:
-    dataset = site.dataset(config)
-    renderer = site.renderer(config, site.current_language(config))
+    language = site.current_language(config)
+    dataset = site.localized(config, language)
+    renderer = site.renderer(config, language)
     if name == "platforms":
         return renderer.platform_cards(dataset, link_prefix=_relative("guides/", page))
     if name == "statuses":

@@ -42,11 +42,10 @@ _rendered_from: list[Dataset] = []
 
 @event_priority(50)  # before the i18n plugin's on_files (-100)
 def _add_generated(files: Files, *, config: MkDocsConfig) -> Files:
-    dataset = site.dataset(config)
     default = site.default_language(config)
     _contents.clear()
     for language in site.languages(config):
-        for src_uri, markdown in _pages(config, dataset, language).items():
+        for src_uri, markdown in _pages(config, language).items():
             uri = site.localized_uri(src_uri, language, default)
             if files.get_file_from_path(uri) is not None:
                 raise Abort(f"docs/{uri} exists, but {GENERATED_BY} generates that page; remove the file")
@@ -73,11 +72,13 @@ on_files = CombinedEvent(_add_generated, _restore_generated)
 # ---------------------------------------------------------------------------------------------
 
 
-def _pages(config: MkDocsConfig, dataset: Dataset, language: str) -> dict[str, str]:
-    if not _rendered_from or _rendered_from[0] is not dataset:
+def _pages(config: MkDocsConfig, language: str) -> dict[str, str]:
+    english = site.dataset(config)
+    if not _rendered_from or _rendered_from[0] is not english:
         _rendered.clear()
-        _rendered_from[:] = [dataset]
+        _rendered_from[:] = [english]
     if language not in _rendered:
+        dataset = site.localized(config, language)
         renderer = site.renderer(config, language)
         pages = {"guides/index.md": renderer.guides_index(dataset)}
         for platform in dataset.platforms:

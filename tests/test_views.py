@@ -47,7 +47,9 @@ def test_footnotes_follow_first_citation(dataset):
     [
         ("Open **Settings & Privacy**.", "Open **Settings &amp; Privacy**."),
         ("Tap <b>here</b>", "Tap &lt;b&gt;here&lt;/b&gt;"),
-        ("See [docs] (x) and `code`", "See \\[docs\\] \\(x\\) and \\`code\\`"),
+        ("See [docs] (x) and `code`", "See \\[docs\\] (x) and \\`code\\`"),
+        ("# not a heading", "\\# not a heading"),
+        ("1. not a list", "1\\. not a list"),
         ("A *star* and _under_ | pipe", "A \\*star\\* and \\_under\\_ \\| pipe"),
     ],
 )

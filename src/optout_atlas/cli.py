@@ -21,7 +21,7 @@ from optout_atlas.problems import DataError
 DEFAULT_DATA_DIR = Path("data")
 
 # Modules (in this package) that register further sub-commands, in the order of `--help`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("cmd_translations",)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -46,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check every data file; print file:line:col errors")
-    validate.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: data)")
+    validate.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: data)"
+    )
     validate.set_defaults(handler=_validate)
 
     for name in COMMAND_MODULES:
@@ -64,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

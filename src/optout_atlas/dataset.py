@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from optout_atlas import validate, yamlfile
@@ -36,12 +36,16 @@ DEFAULT_REVIEW_INTERVAL_DAYS = 90
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything the site is built from."""
+    """Everything the site is built from, in one language (English, as in the YAML, or a
+    translation made by :func:`optout_atlas.translation.localize`)."""
 
     platforms: tuple[Platform, ...]
     regions: Regions
     categories: dict[str, Category]
     data_dir: Path
+    # The validated YAML values it was built from (see build_dataset), for translation.
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+    language: str = "en"
 
     def platform(self, platform_id: str) -> Platform:
         return next(p for p in self.platforms if p.id == platform_id)
@@ -63,39 +67,53 @@ def load_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
 
     categories_doc, found = _load_checked(data_dir / "categories.yml", schema_dir / "categories.schema.json")
     problems += found
-    categories = (
-        {}
-        if found
-        else {
-            c["id"]: Category(c["id"], c["name"], c["question"]) for c in categories_doc.value["categories"]
-        }
-    )
     if not found:
         problems += _duplicate_ids(categories_doc, "categories")
+    categories = set() if found else set(build_categories(categories_doc.value))
 
     paths = platform_files(data_dir)
     if not paths:
         problems.append(
             Problem(display_path(data_dir / "platforms"), 1, 1, "", "no platform files (*.yml) found")
         )
-    platforms = []
+    platforms: dict[str, dict] = {}
     for path in paths:
         document, found = _load_checked(path, schema_dir / "platform.schema.json")
         if document.value is not None:
             found += validate.text_problems(document, today=today)
-            found += validate.reference_problems(document, regions=regions, categories=set(categories))
+            found += validate.reference_problems(document, regions=regions, categories=categories)
         problems += found
         if not found:
-            platforms.append(_platform(document, categories))
+            platforms[document.value["id"]] = document.value
 
     if problems:
         raise DataError(problems)
+    raw = {"regions": regions_doc.value, "categories": categories_doc.value, "platforms": platforms}
+    return build_dataset(raw, data_dir=data_dir)
+
+
+def build_dataset(raw: dict, *, data_dir: Path, language: str = "en") -> Dataset:
+    """The typed dataset from validated YAML values (English, or translated ones): ``raw`` holds
+    the values of ``regions.yml`` and ``categories.yml`` and of each platform file, by id."""
+    categories = build_categories(raw["categories"])
+    groups = raw["regions"]["groups"]
+    regions = Regions({g["id"]: Group(g["id"], g["name"], tuple(g["members"])) for g in groups})
+    platforms = [
+        build_platform(value, categories, data_dir / "platforms" / f"{platform_id}.yml")
+        for platform_id, value in raw["platforms"].items()
+    ]
     return Dataset(
         platforms=tuple(sorted(platforms, key=lambda p: p.name.casefold())),
         regions=regions,
         categories=categories,
         data_dir=data_dir,
+        raw=raw,
+        language=language,
     )
+
+
+def build_categories(value: dict) -> dict[str, Category]:
+    return {c["id"]: Category(c["id"], c["name"], c["question"]) for c in value["categories"]}
 
 
 def _load_checked(path: Path, schema_path: Path) -> tuple[yamlfile.YamlDocument, list[Problem]]:
@@ -162,8 +180,8 @@ def _cited(item: dict) -> CitedText:
     return CitedText(item["text"], tuple(item["sources"]))
 
 
-def _platform(document: yamlfile.YamlDocument, categories: dict[str, Category]) -> Platform:
-    d = document.value
+def build_platform(d: dict, categories: dict[str, Category], path: Path) -> Platform:
+    """A typed platform from a validated YAML value."""
     return Platform(
         id=d["id"],
         name=d["name"],
@@ -235,6 +253,7 @@ def _platform(document: yamlfile.YamlDocument, categories: dict[str, Category]) 
                 last_verified=_date(m["last_verified"]) if "last_verified" in m else None,
                 sources=tuple(m["sources"]),
                 label=m.get("label"),
+                label_translation=m.get("label_translation"),
                 localized_labels={lang: _cited(v) for lang, v in m.get("localized_labels", {}).items()},
                 url=m.get("url"),
                 url_note=m.get("url_note"),
@@ -249,7 +268,7 @@ def _platform(document: yamlfile.YamlDocument, categories: dict[str, Category]) 
             for s in d.get("sharing", ())
         ),
         disputes=tuple(Dispute(x["topic"], x["text"], tuple(x["sources"])) for x in d.get("disputes", ())),
-        path=document.path,
+        path=path,
     )
 
 

@@ -112,6 +112,7 @@ class Mechanism:
     sources: tuple[str, ...]
     last_verified: dt.date | None = None  # None: no check or dated source has confirmed it
     label: str | None = None
+    label_translation: str | None = None  # the label's meaning in the page's language
     localized_labels: dict[str, CitedText] = field(default_factory=dict)
     url: str | None = None
     url_note: str | None = None

@@ -62,4 +62,4 @@ class Regions:
 
 @cache
 def _territories(locale: str) -> dict[str, str]:
-    return dict(Locale.parse(locale, sep="-").territories)
+    return dict(Locale.parse(locale).territories)

@@ -10,6 +10,7 @@ import datetime as dt
 import gettext
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -20,15 +21,20 @@ from optout_atlas import views
 from optout_atlas.dataset import Dataset
 from optout_atlas.model import PartialDate, Platform
 from optout_atlas.regions import OTHER
+from optout_atlas.translation import Untranslated, babel_locale, translator
 
 TEMPLATE_DIR = "atlas"
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|~])")
+_BLOCK_START = re.compile(r"^(?:([#+-])|(\d+)\.)")
 
 
 def inline(text: str) -> str:
     """Data text as safe inline Markdown: HTML escaped, Markdown syntax neutralised, except for
-    ``**label**``, which stays bold."""
+    ``**label**``, which stays bold. English standing in for a missing translation is marked
+    ``lang="en"``, so that screen readers switch voice and readers know why it is English."""
+    if isinstance(text, Untranslated):
+        return f'<span lang="en" class="atlas-untranslated">{inline(str(text))}</span>'
     parts = []
     position = 0
     for match in _BOLD.finditer(text):
@@ -36,22 +42,38 @@ def inline(text: str) -> str:
         parts.append(f"**{_escape(match.group(1))}**")
         position = match.end()
     parts.append(_escape(text[position:]))
-    return "".join(parts)
+    return _block_safe("".join(parts))
 
 
 def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def babel_locale(language: str) -> str:
-    """A site language code (``pt-BR``, ``zh-Hant``) as a Babel locale (``pt_BR``, ``zh_Hant_HK``)."""
-    return {"zh-Hant": "zh_Hant_HK"}.get(language, language.replace("-", "_"))
+def _block_safe(markdown: str) -> str:
+    """Escape a start that Markdown would read as a heading or a list item."""
+    return _BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\.", markdown)
+
+
+class _UiTranslations(gettext.NullTranslations):
+    """The UI catalog of one language, as the ``gettext`` object Jinja's i18n extension wants."""
+
+    def __init__(self, translate: Callable[[str | None, str], str]):
+        super().__init__()
+        self._translate = translate
+
+    def gettext(self, message: str) -> str:
+        return str(self._translate(None, message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
 
 
 class Renderer:
     """Renders the generated pages for one language."""
 
-    def __init__(self, overrides_dir: Path, *, language: str = "en", today: dt.date):
+    def __init__(
+        self, overrides_dir: Path, *, language: str = "en", today: dt.date, locales_dir: Path | None = None
+    ):
         self.language = language
         self.locale = babel_locale(language)
         self.today = today
@@ -64,8 +86,9 @@ class Renderer:
             keep_trailing_newline=True,
             extensions=["jinja2.ext.i18n"],
         )
-        # English only for now: the catalogs of other languages plug in here.
-        self.translations = gettext.NullTranslations()
+        self.translations = _UiTranslations(
+            translator(locales_dir, language, "ui") if locales_dir else (lambda context, text: text)
+        )
         self.env.install_gettext_translations(self.translations, newstyle=True)
         self.gettext = self.translations.gettext
         self.env.filters.update(

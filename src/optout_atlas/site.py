@@ -12,7 +12,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
-from optout_atlas import clock
+from optout_atlas import clock, translation
 from optout_atlas.dataset import Dataset, cached_dataset
 from optout_atlas.problems import DataError
 from optout_atlas.render import Renderer
@@ -24,9 +24,18 @@ def project_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+def _setting(config: MkDocsConfig, key: str, default: str) -> str:
+    return (config.extra.get("atlas") or {}).get(key, default)
+
+
 def data_dir(config: MkDocsConfig) -> Path:
     """``extra.atlas.data_dir`` (default ``data``), relative to ``mkdocs.yml``."""
-    return project_dir(config) / (config.extra.get("atlas") or {}).get("data_dir", "data")
+    return project_dir(config) / _setting(config, "data_dir", "data")
+
+
+def locales_dir(config: MkDocsConfig) -> Path:
+    """``extra.atlas.locales_dir`` (default ``locales``), relative to ``mkdocs.yml``."""
+    return project_dir(config) / _setting(config, "locales_dir", "locales")
 
 
 def dataset(config: MkDocsConfig) -> Dataset:
@@ -71,12 +80,29 @@ def localized_uri(src_uri: str, language: str, default: str) -> str:
     return f"{stem}.{language}{dot}{suffix}"
 
 
-_renderers: dict[tuple[Path, str, object], Renderer] = {}
+# Localised datasets of the current data version, by language: every language build renders the
+# pages of every language (see hooks/pages.py), but each language is translated only once.
+_localized: dict[str, Dataset] = {}
+_localized_from: list[Dataset] = []
+
+
+def localized(config: MkDocsConfig, language: str) -> Dataset:
+    """The dataset in ``language``: translated strings, English marked where they are missing."""
+    english = dataset(config)
+    if not _localized_from or _localized_from[0] is not english:
+        _localized.clear()
+        _localized_from[:] = [english]
+    if language not in _localized:
+        _localized[language] = translation.localize(english, language, locales_dir(config))
+    return _localized[language]
+
+
+_renderers: dict[tuple, Renderer] = {}
 
 
 def renderer(config: MkDocsConfig, language: str) -> Renderer:
     today = clock.today()
-    key = (Path(config.theme.custom_dir or "overrides"), language, today)
+    key = (Path(config.theme.custom_dir or "overrides"), locales_dir(config), language, today)
     if key not in _renderers:
-        _renderers[key] = Renderer(key[0], language=language, today=today)
+        _renderers[key] = Renderer(key[0], language=language, today=today, locales_dir=key[1])
     return _renderers[key]

@@ -105,3 +105,133 @@ def cited_sources(platform: Platform) -> list[str]:
         add(dispute.sources)
     add(platform.sources)
     return list(order)
+
+
+# --------------------------------------------------------------------------------------------
+# Regions: what applies where a reader lives
+# --------------------------------------------------------------------------------------------
+
+
+def resolve_default(platform: Platform, region: str, regions: Regions) -> Default | None:
+    """The default that applies in ``region``: one naming it, else the smallest group that
+    contains it, else the platform's ``OTHER`` entry; ``None`` when the data says nothing."""
+    wanted = regions.countries(region) if region != OTHER else frozenset()
+    best: tuple[int, Default] | None = None
+    for default in platform.defaults:
+        if region in default.regions:
+            return default
+        for code in default.regions:
+            if code == OTHER or region == OTHER:
+                continue
+            members = regions.countries(code)
+            if wanted and wanted <= members and (best is None or len(members) < best[0]):
+                best = (len(members), default)
+    if best:
+        return best[1]
+    return next((d for d in platform.defaults if OTHER in d.regions), None)
+
+
+def event_applies(platform: Platform, event, region: str, regions: Regions) -> bool:
+    """Whether an event concerns ``region``. ``OTHER`` in an event means the regions that fall
+    under the platform's ``OTHER`` default."""
+    if any(available_in((code,), region, regions) for code in event.regions if code != OTHER):
+        return True
+    if OTHER in event.regions:
+        default = resolve_default(platform, region, regions)
+        return default is not None and OTHER in default.regions
+    return False
+
+
+def region_codes(platforms) -> list[str]:
+    """Every region the data names (``OTHER`` aside): the regions that get a page."""
+    codes: set[str] = set()
+    for platform in platforms:
+        for default in platform.defaults:
+            codes.update(default.regions)
+        for mechanism in platform.mechanisms:
+            codes.update(mechanism.regions)
+        for event in platform.events:
+            codes.update(event.regions)
+    codes.discard(OTHER)
+    return sorted(codes)
+
+
+@dataclass(frozen=True)
+class RegionAnswer:
+    """One platform, seen from one region: the default there and what can be done about it."""
+
+    platform: Platform
+    default: Default | None
+    mechanisms: tuple[Mechanism, ...]
+    events: tuple  # events that concern the region, oldest first
+
+    @property
+    def stopping(self) -> tuple[Mechanism, ...]:
+        return tuple(m for m in self.mechanisms if m.kind in STOPPING_KINDS)
+
+
+def region_answers(platforms, region: str, regions: Regions) -> tuple[RegionAnswer, ...]:
+    return tuple(
+        RegionAnswer(
+            platform,
+            resolve_default(platform, region, regions),
+            tuple(m for m in platform.mechanisms if available_in(m.regions, region, regions)),
+            tuple(e for e in platform.events if event_applies(platform, e, region, regions)),
+        )
+        for platform in platforms
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Comparison: one row per platform, derived from the same views as the guides
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A platform's answers to the comparison's questions; every cell has a guide section."""
+
+    platform: Platform
+    rows: tuple[RegionRow, ...]
+
+    @property
+    def stop_kinds(self) -> tuple[str, ...]:
+        """How you can stop it somewhere: mechanism kinds that stop training, in data order."""
+        kinds: dict[str, None] = {}
+        for row in self.rows:
+            for mechanism in row.stopping:
+                kinds.setdefault(mechanism.kind, None)
+        return tuple(kinds)
+
+    @property
+    def retroactive(self) -> bool | None:
+        """Whether stopping also removes data already used; ``None`` when nothing stops it."""
+        stopping = [m for row in self.rows for m in row.stopping]
+        return any(m.retroactive for m in stopping) if stopping else None
+
+    def data(self, status: str) -> tuple:
+        return data_by_status(self.platform, status)
+
+    @property
+    def minors(self):
+        return next((use for use in self.platform.data if use.category.id == "minors"), None)
+
+    @property
+    def legal_bases(self) -> tuple[Default, ...]:
+        return tuple(d for d in self.platform.defaults if d.legal_basis)
+
+
+def comparison(platforms, regions: Regions) -> tuple[Comparison, ...]:
+    return tuple(Comparison(p, region_rows(p, regions)) for p in platforms)
+
+
+def category_table(platforms, category_id: str) -> tuple[tuple[Platform, tuple], ...]:
+    """For one category: each platform with what it says about it (possibly nothing)."""
+    return tuple((p, tuple(u for u in p.data if u.category.id == category_id)) for p in platforms)
+
+
+def all_events(platforms) -> list[tuple[Platform, object]]:
+    """Every event of every platform, newest first."""
+    return sorted(
+        ((p, e) for p in platforms for e in p.events), key=lambda pe: (pe[1].date, pe[0].name), reverse=True
+    )

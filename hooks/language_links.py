@@ -1,0 +1,34 @@
+"""Make the language switcher's links relative, so they work under any sub-path and offline.
+
+With ``site_url`` empty, mkdocs-static-i18n points the switcher of pages that have no
+translated twin (the home page of each language) at root-absolute links such as ``/de/``, which
+break when the site is served from ``/intranet/optout/`` or opened from a file share (see
+``research/mkdocs-pipeline.md``, G6). Material passes each link through the ``url`` filter,
+which makes a site-relative link relative to the current page.
+
+Events:
+
+- ``on_page_context`` runs for every page after the i18n plugin (priority 50) has set
+  ``config.extra.alternate`` for that page. It must edit the attribute, not the key (G7).
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+# ---------------------------------------------------------------------------------------------
+# Hooks
+# ---------------------------------------------------------------------------------------------
+
+
+@event_priority(-50)  # after the i18n plugin (50)
+def on_page_context(context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    alternates = getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []
+    for alternate in alternates:
+        link = alternate.get("link", "")
+        if link.startswith("/") and not link.startswith("//"):
+            alternate["link"] = link.lstrip("/") or "./"
+    return context

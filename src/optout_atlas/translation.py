@@ -1,0 +1,353 @@
+"""Translation of the site through gettext catalogs managed with Babel.
+
+Two domains, each with a template in ``locales/<domain>.pot`` and a catalog per language in
+``locales/<lang>/LC_MESSAGES/<domain>.po``:
+
+- ``ui``: the words of the templates in ``overrides/atlas/`` (and the few in ``render.py``);
+- ``data``: every translatable string of the YAML data. The English text stays in the YAML; each
+  message has a stable context naming where it comes from (``linkedin|mechanisms.x.steps.web``),
+  so two identical English strings in different places can be translated differently.
+
+A translation is used only while its English text (its msgid) is exactly the one in the YAML.
+When the English changes, the old translation no longer matches: the page shows the English
+text marked as untranslated (``Untranslated``, rendered with ``lang="en"``), and
+``translations --update`` keeps the old translation as a fuzzy suggestion for the translator.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from optout_atlas import yamlfile
+from optout_atlas.dataset import Dataset, build_dataset
+from optout_atlas.regions import _territories
+
+DOMAINS = ("ui", "data")
+SOURCE_LANGUAGE = "en"
+PROJECT = "AI Opt-Out Atlas"
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+COMMENT_BOLD = (
+    "Keep every **label** exactly as written: it is the platform's on-screen name in English. "
+    "After a label you may add your translation in parentheses."
+)
+COMMENT_LABEL = (
+    "The platform's English on-screen label. Translate its meaning: the page shows the English "
+    "label, then your translation in parentheses."
+)
+
+
+class Untranslated(str):
+    """English text standing in for a missing or outdated translation."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Message:
+    """One translatable string of the data."""
+
+    context: str
+    text: str
+    path: tuple  # where it sits in Dataset.raw
+    comment: str = ""
+
+
+def language_dir(language: str) -> str:
+    """Folder name of a site language under ``locales/`` (``pt-BR`` -> ``pt_BR``)."""
+    return language.replace("-", "_")
+
+
+def babel_locale(language: str) -> str:
+    """A site language code (``pt-BR``, ``zh-Hant``) as a Babel locale (``pt_BR``, ``zh_Hant_HK``)."""
+    return {"zh-Hant": "zh_Hant_HK"}.get(language, language.replace("-", "_"))
+
+
+# --------------------------------------------------------------------------------------------
+# Messages of the data
+# --------------------------------------------------------------------------------------------
+
+# Text fields of a platform file that are translated. Names, products, source titles and
+# publishers stay as they are: they are proper names or the documents' own titles.
+_MECHANISM_LISTS = ("covers", "does_not_cover")
+
+
+def data_messages(raw: dict) -> Iterator[Message]:
+    """Every translatable string of the data, with its stable context and its path in ``raw``."""
+    for index, category in enumerate(raw["categories"]["categories"]):
+        for key in ("name", "question"):
+            yield Message(
+                f"category.{category['id']}.{key}", category[key], ("categories", "categories", index, key)
+            )
+    for index, group in enumerate(raw["regions"]["groups"]):
+        if group["id"] not in _territories("en"):  # CLDR names it in every language already
+            yield Message(f"region.{group['id']}", group["name"], ("regions", "groups", index, "name"))
+    for platform_id, value in raw["platforms"].items():
+        yield from _platform_messages(platform_id, value)
+
+
+def _platform_messages(pid: str, d: dict) -> Iterator[Message]:
+    base = ("platforms", pid)
+
+    def message(context: str, path: tuple, comment: str = "") -> Message:
+        value = d
+        for part in path:
+            value = value[part]
+        if _BOLD.search(value) and not comment:
+            comment = COMMENT_BOLD
+        return Message(f"{pid}|{context}", value, base + path, comment)
+
+    yield message("summary", ("summary", "text"))
+    for index, default in enumerate(d["defaults"]):
+        where = "+".join(default["regions"])
+        for key in ("note", "legal_basis"):
+            if key in default:
+                yield message(f"defaults.{where}.{key}", ("defaults", index, key))
+    for index, use in enumerate(d["data"]):
+        where = f"@{'+'.join(use['regions'])}" if "regions" in use else ""
+        yield message(f"data.{use['category']}{where}", ("data", index, "text"))
+    seen: dict[str, int] = {}
+    for index, event in enumerate(d["events"]):
+        key = f"events.{event['date']}.{event['type']}"
+        seen[key] = seen.get(key, 0) + 1
+        yield message(key if seen[key] == 1 else f"{key}.{seen[key]}", ("events", index, "text"))
+    for index, mechanism in enumerate(d["mechanisms"]):
+        prefix = f"mechanisms.{mechanism['id']}"
+        yield message(f"{prefix}.title", ("mechanisms", index, "title"))
+        if "label" in mechanism:
+            yield message(f"{prefix}.label", ("mechanisms", index, "label"), COMMENT_LABEL)
+        if "url_note" in mechanism:
+            yield message(f"{prefix}.url_note", ("mechanisms", index, "url_note"))
+        for key in _MECHANISM_LISTS:
+            for position in range(len(mechanism.get(key, ()))):
+                yield message(f"{prefix}.{key}", ("mechanisms", index, key, position))
+        for surface, steps in mechanism["steps"].items():
+            for position in range(len(steps)):
+                yield message(f"{prefix}.steps.{surface}", ("mechanisms", index, "steps", surface, position))
+        for position in range(len(mechanism.get("caveats", ()))):
+            yield message(f"{prefix}.caveats", ("mechanisms", index, "caveats", position, "text"))
+    for index, sharing in enumerate(d.get("sharing", ())):
+        yield message(f"sharing.{sharing['recipient']}.{sharing['purpose']}", ("sharing", index, "text"))
+    for index, _dispute in enumerate(d.get("disputes", ())):
+        yield message(f"disputes.{index}.topic", ("disputes", index, "topic"))
+        yield message(f"disputes.{index}.text", ("disputes", index, "text"))
+
+
+# --------------------------------------------------------------------------------------------
+# Extraction: the templates (.pot)
+# --------------------------------------------------------------------------------------------
+
+
+def _new_catalog(locale: str | None = None) -> Catalog:
+    return Catalog(
+        locale=locale,
+        header_comment=(
+            "# Translations of AI Opt-Out Atlas. Edit msgstr lines only; keep **labels** in English.\n"
+            "# Update after editing the data: optout-atlas translations --update"
+        ),
+        project=PROJECT,
+        version="1",
+        msgid_bugs_address="",
+        last_translator="AI Opt-Out Atlas translators",
+        language_team="AI Opt-Out Atlas translators",
+        copyright_holder="AI Opt-Out Atlas contributors",
+        creation_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        revision_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        fuzzy=False,
+    )
+
+
+def extract_data(dataset: Dataset, *, root: Path) -> Catalog:
+    """The data template: one message per translatable string, with file:line locations."""
+    catalog = _new_catalog()
+    documents = {}
+    for message in data_messages(dataset.raw):
+        kind = message.path[0]
+        if kind == "platforms":
+            path = dataset.data_dir / "platforms" / f"{message.path[1]}.yml"
+            inner = message.path[2:]
+        else:
+            path = dataset.data_dir / f"{kind}.yml"
+            inner = message.path[1:]
+        if path not in documents:
+            documents[path] = yamlfile.load(path)[0]
+        line = documents[path].position(inner)[0]
+        location = (_relative(path, root), line)
+        existing = catalog.get(message.text, message.context)
+        if existing is not None:
+            existing.locations.append(location)
+            continue
+        catalog.add(
+            message.text,
+            context=message.context,
+            locations=[location],
+            auto_comments=[message.comment] if message.comment else [],
+        )
+    return catalog
+
+
+def extract_ui(template_dir: Path, python_dir: Path, *, root: Path) -> Catalog:
+    """The UI template: the strings of the Jinja templates and of ``render.py``."""
+    catalog = _new_catalog()
+    sources = [
+        (
+            template_dir,
+            [("**.j2", "jinja2")],
+            {"**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}},
+        ),
+        (python_dir, [("render.py", "python")], {}),
+    ]
+    for directory, method_map, options in sources:
+        for filename, line, text, comments, context in extract_from_dir(
+            directory, method_map, options, keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
+        ):
+            location = (_relative(directory / filename, root), line)
+            existing = catalog.get(text, context)
+            if existing is not None:
+                existing.locations.append(location)
+            else:
+                catalog.add(text, context=context, locations=[location], auto_comments=comments)
+    return catalog
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+# --------------------------------------------------------------------------------------------
+# Catalog files
+# --------------------------------------------------------------------------------------------
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def write_catalog(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, ignore_obsolete=True, include_previous=True, sort_output=False)
+    path.write_bytes(buffer.getvalue())
+
+
+def template_path(locales_dir: Path, domain: str) -> Path:
+    return locales_dir / f"{domain}.pot"
+
+
+def catalog_path(locales_dir: Path, language: str, domain: str) -> Path:
+    return locales_dir / language_dir(language) / "LC_MESSAGES" / f"{domain}.po"
+
+
+def catalog_languages(locales_dir: Path) -> list[str]:
+    """The languages that have catalogs (folder names back as site codes: ``pt_BR`` -> ``pt-BR``)."""
+    return (
+        sorted(
+            folder.name.replace("_", "-")
+            for folder in locales_dir.iterdir()
+            if folder.is_dir() and (folder / "LC_MESSAGES").is_dir()
+        )
+        if locales_dir.is_dir()
+        else []
+    )
+
+
+def update_catalog(template: Catalog, path: Path, language: str) -> Catalog:
+    """Bring one language's catalog in line with the template; changed English becomes fuzzy."""
+    if path.exists():
+        catalog = read_catalog(path, babel_locale(language))
+        catalog.update(
+            template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True
+        )
+    else:
+        catalog = _new_catalog(babel_locale(language))
+        catalog.update(template)
+    catalog.revision_date = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    catalog.fuzzy = False
+    return catalog
+
+
+# --------------------------------------------------------------------------------------------
+# Lookup at build time
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Strings:
+    """The usable translations of one catalog: not fuzzy, not empty."""
+
+    by_key: dict[tuple[str | None, str], str]
+
+    def get(self, context: str | None, text: str) -> str | None:
+        return self.by_key.get((context, text))
+
+
+def load_strings(path: Path, language: str) -> Strings:
+    return _load_strings(path, language, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@cache
+def _load_strings(path: Path, language: str, _mtime: int) -> Strings:
+    if not path.exists():
+        return Strings({})
+    catalog = read_catalog(path, babel_locale(language))
+    return Strings(
+        {
+            (message.context, message.id): message.string
+            for message in catalog
+            if message.id and isinstance(message.string, str) and message.string and not message.fuzzy
+        }
+    )
+
+
+def translator(locales_dir: Path, language: str, domain: str) -> Callable[[str | None, str], str]:
+    """``translate(context, english) -> text``: the translation, or ``Untranslated(english)``."""
+    if language == SOURCE_LANGUAGE:
+        return lambda context, text: text
+    strings = load_strings(catalog_path(locales_dir, language, domain), language)
+
+    def translate(context: str | None, text: str) -> str:
+        found = strings.get(context, text)
+        return found if found is not None else Untranslated(text)
+
+    return translate
+
+
+def localize(dataset: Dataset, language: str, locales_dir: Path) -> Dataset:
+    """The dataset with every translatable string in ``language`` (English where missing,
+    marked :class:`Untranslated`). Labels stay in English; their translation goes beside them."""
+    if language == SOURCE_LANGUAGE:
+        return dataset
+    translate = translator(locales_dir, language, "data")
+    raw = copy.deepcopy(dataset.raw)
+    for message in data_messages(dataset.raw):
+        *parents, key = message.path
+        container = raw
+        for part in parents:
+            container = container[part]
+        if key == "label":
+            container["label_translation"] = translate(message.context, message.text)
+        else:
+            container[key] = translate(message.context, message.text)
+    return build_dataset(raw, data_dir=dataset.data_dir, language=language)
+
+
+def language_name(language: str) -> str:
+    """The language's own name, from CLDR (``Deutsch``, ``português``)."""
+    return Locale.parse(babel_locale(language)).get_display_name() or language
