@@ -3,7 +3,8 @@
 A marker is an HTML comment, so a page stays valid Markdown without the hook:
 
 - ``<!-- atlas:platforms -->``: a card per platform with its status per region;
-- ``<!-- atlas:statuses -->``: the table of statuses and what they mean.
+- ``<!-- atlas:statuses -->``: the table of statuses and what they mean;
+- ``<!-- atlas:regions -->``: links to the page of every region the data names.
 
 Events:
 
@@ -49,6 +50,8 @@ def _render_marker(name: str, page: Page, config: MkDocsConfig) -> str:
         return renderer.platform_cards(dataset, link_prefix=_relative("guides/", page))
     if name == "statuses":
         return renderer.render("statuses.md.j2")
+    if name == "regions":
+        return renderer.region_picker(dataset, link_prefix=_relative("regions/", page))
     raise PluginError(f"{page.file.src_uri}: unknown marker <!-- atlas:{name} -->")
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from optout_atlas.dataset import Dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)
@@ -122,3 +127,47 @@ def data_dir(tmp_path: Path) -> Path:
 def pinned_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
     monkeypatch.setenv("OPTOUT_ATLAS_TODAY", TODAY.isoformat())
     return TODAY
+
+
+def mkdocs_build(
+    project: Path, site_dir: Path, *, language: str | None = None
+) -> subprocess.CompletedProcess:
+    """A real `mkdocs build --strict` of ``project``, of every language or (faster) of one."""
+    env = {**os.environ, "OPTOUT_ATLAS_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("ATLAS_LANGUAGE", None)
+    if language:
+        env["ATLAS_LANGUAGE"] = language
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(site_dir),
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's site, built once per test run: every language, strict, zero warnings."""
+    site_dir = tmp_path_factory.mktemp("build") / "site"
+    result = mkdocs_build(ROOT, site_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    """The project's data in English."""
+    return load_dataset(ROOT / "data", today=TODAY)

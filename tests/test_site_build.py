@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, TODAY
-
-from optout_atlas.dataset import load_dataset
+from conftest import ROOT, mkdocs_build
 
 pytestmark = pytest.mark.build
 
 PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data", "locales")
-
-
-def mkdocs_build(
-    project: Path, site_dir: Path, *, language: str | None = None
-) -> subprocess.CompletedProcess:
-    """A real `mkdocs build --strict`, of every language or (faster) of one."""
-    env = {**os.environ, "OPTOUT_ATLAS_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("ATLAS_LANGUAGE", None)
-    if language:
-        env["ATLAS_LANGUAGE"] = language
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-f",
-            str(project / "mkdocs.yml"),
-            "-d",
-            str(site_dir),
-        ],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def page(site: Path, path: str) -> BeautifulSoup:
@@ -55,20 +22,6 @@ def page(site: Path, path: str) -> BeautifulSoup:
 def plain(text: str) -> str:
     """Data text as it reads on the page: bold markers gone, white space folded."""
     return " ".join(text.replace("**", "").split())
-
-
-@pytest.fixture(scope="session")
-def dataset():
-    return load_dataset(ROOT / "data", today=TODAY)
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    site_dir = tmp_path_factory.mktemp("build") / "site"
-    result = mkdocs_build(ROOT, site_dir)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return site_dir
 
 
 def test_every_platform_has_a_guide_and_the_home_page_links_it(site, dataset):

@@ -209,6 +209,20 @@ def test_the_clock_decides_what_is_in_the_future(data_dir):
     ]
 
 
+def test_announced_events_may_lie_ahead_but_not_far(data_dir):
+    soon = replace("  - date: 2025-11-03\n", "  - date: 2027-06-01\n")
+    assert load_dataset_ok(data_dir, soon)
+    far = replace("  - date: 2025-11-03\n", "  - date: 2028-01-01\n")
+    assert problems_for(data_dir, far) == [
+        f"{FILE}:{line_of(far, '2028-01-01')}:11: events[0].date: 2028-01-01 is more than a year ahead (today is 2026-11-22)"
+    ]
+
+
+def load_dataset_ok(data_dir: Path, text: str):
+    (data_dir / FILE).write_text(text, encoding="utf-8")
+    return load_dataset(data_dir, today=TODAY)
+
+
 def test_missing_platform_directory_contents(data_dir):
     (data_dir / FILE).unlink()
     with pytest.raises(DataError) as caught:

@@ -4,5 +4,8 @@ Everything here is plain Python, importable and testable without MkDocs; the MkD
 ``hooks/`` are thin adapters around it.
 """
 
-__all__ = ["__version__"]
+__all__ = ["REPOSITORY_URL", "__version__"]
 __version__ = "0.1.0"
+
+# Where the project lives: named in the link checker's User-Agent and in "edit this page" links.
+REPOSITORY_URL = "https://github.com/optout-atlas/optout-atlas"

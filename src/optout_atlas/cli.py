@@ -21,7 +21,12 @@ from optout_atlas.problems import DataError
 DEFAULT_DATA_DIR = Path("data")
 
 # Modules (in this package) that register further sub-commands, in the order of `--help`.
-COMMAND_MODULES: tuple[str, ...] = ("cmd_translations",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "cmd_translations",
+    "cmd_freshness",
+    "cmd_sitecheck",
+    "cmd_linkcheck",
+)
 
 
 def _validate(args: argparse.Namespace) -> int:

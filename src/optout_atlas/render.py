@@ -10,14 +10,15 @@ import datetime as dt
 import gettext
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.lists import format_list
 
-from optout_atlas import views
+from optout_atlas import freshness, views
 from optout_atlas.dataset import Dataset
 from optout_atlas.model import PartialDate, Platform
 from optout_atlas.regions import OTHER
@@ -80,7 +81,8 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(Path(overrides_dir) / TEMPLATE_DIR),
             undefined=jinja2.StrictUndefined,
-            autoescape=False,  # the output is Markdown; data goes through the `md` filter
+            # Markdown output is not escaped (data goes through the `md` filter); XML output is.
+            autoescape=jinja2.select_autoescape(enabled_extensions=("xml.j2",), default=False),
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -92,9 +94,13 @@ class Renderer:
         self.env.install_gettext_translations(self.translations, newstyle=True)
         self.gettext = self.translations.gettext
         self.env.filters.update(
-            md=inline, date=self.format_date, attr=lambda v: html.escape(str(v), quote=True)
+            md=inline,
+            date=self.format_date,
+            ago=self.format_ago,
+            attr=lambda v: html.escape(str(v), quote=True),
         )
-        self.env.globals.update(views=views, language=language, today=today, fail=_fail)
+        self.env.globals.update(views=views, freshness=freshness, language=language, today=today, fail=_fail)
+        self.env.tests["untranslated"] = lambda value: isinstance(value, Untranslated)
 
     # Filters -----------------------------------------------------------------------------
 
@@ -105,12 +111,21 @@ class Renderer:
             value = value.first_day
         return format_date(value, format="long", locale=self.locale)
 
+    def format_ago(self, value: dt.date) -> str:
+        """How long before the build date: "10 days ago", "vor 11 Monaten". A unit is used only
+        from 7 of it on, so recent checks read in days and old ones in months, not "1 year"."""
+        return format_timedelta(value - self.today, threshold=7, add_direction=True, locale=self.locale)
+
     def region_names(self, dataset: Dataset, codes, *, everywhere: bool = False) -> str:
         """Region names as a localised list. With ``everywhere``, a list that includes ``OTHER``
         (a mechanism available everywhere, a platform's only default) reads "Everywhere"."""
         if everywhere and OTHER in codes:
             return self.gettext("Everywhere")
-        return format_list([dataset.regions.name(code, self.locale) for code in codes], locale=self.locale)
+        names = [dataset.regions.name(code, self.locale) for code in codes]
+        if len(names) > 1 and OTHER in codes[1:] and self.locale.split("_")[0] not in CAPITALISED_NOUNS:
+            index = list(codes).index(OTHER)  # "United States and all other regions"
+            names[index] = names[index][:1].lower() + names[index][1:]
+        return format_list(names, locale=self.locale)
 
     # Pages -------------------------------------------------------------------------------
 
@@ -125,6 +140,68 @@ class Renderer:
             rows=views.region_rows(platform, dataset.regions),
             sources=[platform.sources[i] for i in views.cited_sources(platform)],
             regions=lambda codes, everywhere=False: self.region_names(dataset, codes, everywhere=everywhere),
+        )
+
+    def compare(self, dataset: Dataset) -> str:
+        return self.render(
+            "compare.md.j2",
+            dataset=dataset,
+            comparisons=views.comparison(dataset.platforms, dataset.regions),
+            category_table=lambda category_id: views.category_table(dataset.platforms, category_id),
+            **self._cards(dataset),
+        )
+
+    def timeline(self, dataset: Dataset) -> str:
+        return self.render(
+            "timeline.md.j2",
+            events=views.all_events(dataset.platforms),
+            source_numbers=views.source_numbers(dataset.platforms),
+            **self._cards(dataset),
+        )
+
+    def region(self, dataset: Dataset, code: str) -> str:
+        return self.render(
+            "region.md.j2",
+            region_name=dataset.regions.name(code, self.locale),
+            answers=views.region_answers(dataset.platforms, code, dataset.regions),
+            source_numbers=views.source_numbers(dataset.platforms),
+            **self._cards(dataset),
+        )
+
+    def region_links(self, dataset: Dataset) -> list[tuple[str, str]]:
+        """Every region with a page, by its name in this language (groups such as the EU first)."""
+        codes = views.region_codes(dataset.platforms)
+        named = [(code, dataset.regions.name(code, self.locale)) for code in codes]
+        return sorted(named, key=lambda pair: (pair[0] not in dataset.regions.groups, sort_key(pair[1])))
+
+    def regions_index(self, dataset: Dataset) -> str:
+        return self.render("regions_index.md.j2", region_links=self.region_links(dataset), link_prefix="")
+
+    def region_picker(self, dataset: Dataset, *, link_prefix: str) -> str:
+        return self.render(
+            "region_links.md.j2", region_links=self.region_links(dataset), link_prefix=link_prefix
+        )
+
+    def section_title(self, folder: str) -> str:
+        """The navigation title of a folder of generated pages, in this language."""
+        titles = {"guides": self.gettext("Guides"), "regions": self.gettext("Regions")}
+        return titles.get(folder, folder.replace("-", " ").title())
+
+    def feed(self, dataset: Dataset, *, base_url: str, directory_urls: bool) -> str:
+        """The Atom feed of every event, newest first. Links are relative to the feed (which sits
+        at the root of its language's site) unless ``base_url`` is given."""
+        events = views.all_events(dataset.platforms)
+        newest = events[0][1].date.first_day if events else self.today
+        suffix = "/" if directory_urls else ".html"
+        return self.render(
+            "feed.xml.j2",
+            events=events,
+            updated=f"{newest.isoformat()}T00:00:00Z",
+            base_url=base_url,
+            self_href="feed.xml",
+            home_href="./",
+            guide_href=lambda platform: f"guides/{platform.id}{suffix}",
+            **self._cards(dataset),
         )
 
     def guides_index(self, dataset: Dataset) -> str:
@@ -142,6 +219,21 @@ class Renderer:
                 dataset, codes, everywhere=everywhere
             ),
         }
+
+
+# Languages whose nouns keep their capital in mid-sentence.
+CAPITALISED_NOUNS = frozenset({"de"})
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical order that ignores accents ("Österreich" among the O's)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _attribute(value: object) -> str:
+    """A value escaped for an HTML attribute."""
+    return html.escape(str(value), quote=True)
 
 
 def _fail(message: str):

@@ -81,7 +81,8 @@ def babel_locale(language: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 # Text fields of a platform file that are translated. Names, products, source titles and
-# publishers stay as they are: they are proper names or the documents' own titles.
+# publishers stay as they are: they are proper names or the documents' own titles. (Sharing
+# recipients are translated: they are often phrases such as "Meta's other apps".)
 _MECHANISM_LISTS = ("covers", "does_not_cover")
 
 
@@ -139,11 +140,15 @@ def _platform_messages(pid: str, d: dict) -> Iterator[Message]:
                 yield message(f"{prefix}.steps.{surface}", ("mechanisms", index, "steps", surface, position))
         for position in range(len(mechanism.get("caveats", ()))):
             yield message(f"{prefix}.caveats", ("mechanisms", index, "caveats", position, "text"))
-    for index, sharing in enumerate(d.get("sharing", ())):
-        yield message(f"sharing.{sharing['recipient']}.{sharing['purpose']}", ("sharing", index, "text"))
+    for index in range(len(d.get("sharing", ()))):
+        yield message(f"sharing.{index}.recipient", ("sharing", index, "recipient"))
+        yield message(f"sharing.{index}.text", ("sharing", index, "text"))
     for index, _dispute in enumerate(d.get("disputes", ())):
         yield message(f"disputes.{index}.topic", ("disputes", index, "topic"))
         yield message(f"disputes.{index}.text", ("disputes", index, "text"))
+    for index, source in enumerate(d["sources"]):
+        if "note" in source:  # the title stays the document's own; our note about it is translated
+            yield message(f"sources.{source['id']}.note", ("sources", index, "note"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ from optout_atlas.regions import Regions, country_codes
 from optout_atlas.yamlfile import Path_, YamlDocument
 
 DATE_FIELDS = {"last_verified", "accessed", "published", "since", "date"}
+# Dates that may lie ahead: an announced event, or a default that starts on an announced day.
+SCHEDULED_DATE_FIELDS = {"since", "date"}
+MAX_SCHEDULED_AHEAD = dt.timedelta(days=366)
 _HTML = re.compile(r"<\s*[A-Za-z/!?]")
 _MARKDOWN_LINK = re.compile(r"\]\s*\(|!\[")
 _SCRIPT_URL = re.compile(r"(?i)\b(?:javascript|vbscript):|\bdata:[a-z-]+/[a-z]")
@@ -178,12 +181,20 @@ def _url_problems(document: YamlDocument, path: Path_, url: str) -> list[Problem
 
 
 def _date_problems(document: YamlDocument, path: Path_, text: str, today: dt.date) -> list[Problem]:
+    """Real dates only. Checks and publications cannot be in the future; an event or the start of
+    a default can (a change announced for a later date), but not absurdly far ahead."""
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?", text):
         return []  # the schema reports the form
     try:
         date = PartialDate.parse(text)
     except ValueError:
         return [] if len(text) == 10 else [document.problem(path, f"{text!r} is not a real month")]
+    if path[-1] in SCHEDULED_DATE_FIELDS:
+        if date.first_day > today + MAX_SCHEDULED_AHEAD:
+            return [
+                document.problem(path, f"{text} is more than a year ahead (today is {today.isoformat()})")
+            ]
+        return []
     if date.first_day > today:
         return [document.problem(path, f"{text} is in the future (today is {today.isoformat()})")]
     return []

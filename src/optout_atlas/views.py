@@ -79,32 +79,41 @@ def data_by_status(platform: Platform, status: str):
 
 
 def cited_sources(platform: Platform) -> list[str]:
-    """Source ids in the order the guide first cites them, which is the footnote order."""
+    """Source ids in the order the guide first cites them. The guide defines its footnotes in this
+    order, so a source's number is its position here plus one, on the guide and on every page
+    that links to the guide's footnotes."""
     order: dict[str, None] = {}
 
     def add(ids):
         for source_id in ids:
             order.setdefault(source_id, None)
 
+    rows = sorted(platform.defaults, key=lambda d: OTHER in d.regions)
     add(platform.summary.sources)
-    for default in platform.defaults:
+    for default in rows:
         add(default.sources)
-    for use in platform.data:
-        add(use.sources)
-    for mechanism in platform.mechanisms:
-        add(mechanism.sources)
-        for caveat in mechanism.caveats:
-            add(caveat.sources)
-        for label in mechanism.localized_labels.values():
-            add(label.sources)
+    for status in ("used", "excluded", "disputed"):
+        for use in data_by_status(platform, status):
+            add(use.sources)
     for sharing in platform.sharing:
         add(sharing.sources)
-    for event in platform.events:
+    for mechanism in platform.mechanisms:
+        for label in mechanism.localized_labels.values():
+            add(label.sources)
+        for caveat in mechanism.caveats:
+            add(caveat.sources)
+        add(mechanism.sources)
+    for event in reversed(platform.events):
         add(event.sources)
     for dispute in platform.disputes:
         add(dispute.sources)
     add(platform.sources)
     return list(order)
+
+
+def source_numbers(platforms) -> dict[str, dict[str, int]]:
+    """Footnote number of each source on each platform's guide."""
+    return {p.id: {sid: n for n, sid in enumerate(cited_sources(p), start=1)} for p in platforms}
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,3 +244,11 @@ def all_events(platforms) -> list[tuple[Platform, object]]:
     return sorted(
         ((p, e) for p in platforms for e in p.events), key=lambda pe: (pe[1].date, pe[0].name), reverse=True
     )
+
+
+def event_key(platform: Platform, event) -> str:
+    """A permanent id for an event: date and type, numbered only among same-day events of the
+    same type (as in the translation contexts), so adding other events never changes it."""
+    same = [e for e in platform.events if e.date == event.date and e.type == event.type]
+    suffix = f"/{same.index(event) + 1}" if len(same) > 1 else ""
+    return f"{platform.id}/{event.date.isoformat()}/{event.type}{suffix}"

@@ -1,0 +1,64 @@
+/* AI Opt-Out Atlas: sorting and filtering for tables marked data-atlas-sortable.
+   Progressive enhancement: without JavaScript the tables are complete and readable.
+   Labels come from data attributes, so they are in the page's language. Self-hosted, no
+   dependencies, no network. */
+(function () {
+  "use strict";
+
+  function cellText(row, index) {
+    var cell = row.children[index];
+    if (!cell) return "";
+    var time = cell.querySelector("time[datetime]");
+    return time ? time.getAttribute("datetime") : cell.textContent.trim().toLowerCase();
+  }
+
+  function enhance(table) {
+    if (table.dataset.atlasEnhanced) return;
+    table.dataset.atlasEnhanced = "true";
+    var body = table.tBodies[0];
+    var headers = table.tHead ? table.tHead.rows[0].cells : [];
+    var sortLabel = table.dataset.atlasSortLabel || "Sort by";
+
+    Array.prototype.forEach.call(headers, function (header, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = header.textContent;
+      button.setAttribute("aria-label", sortLabel + ": " + header.textContent);
+      header.textContent = "";
+      header.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = header.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(headers, function (h) { h.removeAttribute("aria-sort"); });
+        header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var order = cellText(a, index).localeCompare(cellText(b, index), document.documentElement.lang);
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+
+    var label = document.createElement("label");
+    label.className = "atlas-table-filter";
+    label.textContent = (table.dataset.atlasFilterLabel || "Filter") + " ";
+    var input = document.createElement("input");
+    input.type = "search";
+    label.appendChild(input);
+    input.addEventListener("input", function () {
+      var query = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(body.rows, function (row) {
+        row.hidden = query !== "" && row.textContent.toLowerCase().indexOf(query) === -1;
+      });
+    });
+    var wrapper = table.closest(".atlas-table-wrap") || table;
+    wrapper.parentNode.insertBefore(label, wrapper);
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-atlas-sortable]"), enhance);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,191 @@
+"""The generated pages beyond the guides, in every language: comparison, category tables,
+region pages, timeline and feeds. Asserted on the real strict build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+from babel.dates import format_date
+from bs4 import BeautifulSoup
+
+from optout_atlas import views
+from optout_atlas.translation import babel_locale
+
+pytestmark = pytest.mark.build
+
+LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pl", "pt-BR", "id", "zh-Hant"]
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def page(site: Path, language: str, path: str) -> BeautifulSoup:
+    prefix = "" if language == "en" else f"{language}/"
+    return BeautifulSoup((site / f"{prefix}{path}").read_text(encoding="utf-8"), "html.parser")
+
+
+def words(node) -> str:
+    """The text a reader sees in a node, without footnote numbers and heading permalinks."""
+    node = BeautifulSoup(str(node), "html.parser")
+    for extra in node.select("sup, a.headerlink"):
+        extra.decompose()
+    return " ".join(node.get_text(" ").split())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_every_page_and_says_so_in_its_lang(site, dataset, language):
+    pages = [
+        "index.html",
+        "about/index.html",
+        "compare/index.html",
+        "timeline/index.html",
+        "regions/index.html",
+    ]
+    pages += [f"guides/{p.id}/index.html" for p in dataset.platforms]
+    pages += [f"regions/{code.lower()}/index.html" for code in views.region_codes(dataset.platforms)]
+    for path in pages:
+        html = page(site, language, path)
+        # Material declares plain "pt" for its pt-BR interface; hreflang keeps the region.
+        assert html.html["lang"] == {"pt-BR": "pt"}.get(language, language), path
+        assert {link["hreflang"] for link in html.select('link[rel="alternate"][hreflang]')} >= set(
+            LANGUAGES
+        ), path
+
+
+def test_comparison_has_every_platform_and_attribute(site, dataset):
+    table = page(site, "en", "compare/index.html").select_one("table.atlas-compare")
+    headers = [words(th) for th in table.select("thead th")]
+    assert headers == [
+        "Platform",
+        "Used for AI training by default?",
+        "How you can stop it",
+        "Removes data already used?",
+        "Data used",
+        "Data not used",
+        "Users under 18",
+        "Shared with",
+        "Legal basis stated",
+        "Last verified",
+    ]
+    rows = table.select("tbody tr")
+    assert [words(row.th) for row in rows] == [p.name for p in dataset.platforms]
+    for row in rows:
+        assert len(row.select("td")) == len(headers) - 1
+        assert all(td.get("data-label") for td in row.select("td"))  # labels for the phone layout
+
+
+def test_comparison_agrees_with_the_guides(site, dataset):
+    """The same computed view feeds both; what a reader sees in each must match."""
+    compare = page(site, "en", "compare/index.html")
+    for platform in dataset.platforms:
+        row = compare.select_one(f"tr#{platform.id}")
+        cells = row.select("td")
+        guide = page(site, "en", f"guides/{platform.id}/index.html")
+        glance = guide.select_one("h2#at-a-glance + table")
+        guide_statuses = [words(tr.select("td")[1]) for tr in glance.select("tbody tr")]
+        for status in guide_statuses:
+            assert status in words(cells[0])
+        guide_retro = {words(tr.select("td")[4]) for tr in glance.select("tbody tr")} - {"—"}
+        assert words(cells[2]) in (guide_retro or {"—"})
+        verified = guide.select_one(".atlas-verified").get_text()
+        assert words(cells[-1]) in verified
+
+
+def test_one_table_per_data_category(site, dataset):
+    compare = page(site, "en", "compare/index.html")
+    for category in dataset.categories.values():
+        heading = compare.select_one(f"h3#{category.id.replace('_', '-')}")
+        assert words(heading).startswith(category.question)
+        table = heading.find_next_sibling("table") or heading.find_next("table")
+        assert {words(th) for th in table.select("tbody th")} == {p.name for p in dataset.platforms}
+        for platform, uses in views.category_table(dataset.platforms, category.id):
+            answers = [
+                words(tr.select("td")[0]) for tr in table.select("tbody tr") if words(tr.th) == platform.name
+            ]
+            expected = {"used": "Used", "excluded": "Not used", "disputed": "Sources disagree"}
+            assert [a.split(" (")[0] for a in answers] == (
+                [expected[u.status] for u in uses] or ["Not stated"]
+            )
+
+
+def test_every_region_in_the_data_has_a_page_that_answers_for_each_platform(site, dataset):
+    codes = views.region_codes(dataset.platforms)
+    assert {"US", "GB", "EU", "EEA", "CH", "CA", "HK", "BR", "AU", "ID"} <= set(codes)
+    index = page(site, "en", "regions/index.html")
+    for code in codes:
+        assert index.select_one(f'a[href="{code.lower()}/"]'), code
+        region = page(site, "en", f"regions/{code.lower()}/index.html")
+        headings = [words(h) for h in region.select("article h2")]
+        assert headings == [p.name for p in dataset.platforms]
+
+
+def test_canada_reader_finds_each_platform_and_its_steps_in_two_clicks(site, dataset):
+    home = page(site, "en", "index.html")
+    assert home.select_one('.atlas-region-picker a[href="regions/ca/"]')  # click 1
+    canada = page(site, "en", "regions/ca/index.html")
+    linkedin = canada.select_one("h2#linkedin").find_next("ul")
+    link = linkedin.select_one("a")["href"]  # click 2 lands on the steps
+    assert link == "../../guides/linkedin/#generative-ai-setting"
+
+
+def test_timeline_is_in_date_order_with_localised_dates(site, dataset):
+    for language in ("en", "de", "zh-Hant"):
+        times = page(site, language, "timeline/index.html").select("ol.atlas-timeline time")
+        stamps = [t["datetime"] for t in times]
+        assert len(stamps) == sum(len(p.events) for p in dataset.platforms)
+        assert stamps == sorted(stamps, reverse=True)
+        day = next(
+            t for t in times if len(t["datetime"]) == 10 and not words(t).startswith(("about", "etwa"))
+        )
+        expected = format_date(dt.date.fromisoformat(day["datetime"]), "long", locale=babel_locale(language))
+        assert words(day) == expected
+
+
+def test_german_pages_use_german_dates_and_region_names(site):
+    guide = words(page(site, "de", "guides/linkedin/index.html").select_one("article"))
+    assert "3. November 2025" in guide
+    assert "Kanada" in guide
+
+
+@pytest.mark.parametrize("language", ["en", "de", "zh-Hant"])
+def test_feed_is_valid_atom_newest_first(site, dataset, language):
+    path = site / ("feed.xml" if language == "en" else f"{language}/feed.xml")
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{ATOM}feed"
+    for element in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{element}") is not None, element
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == sum(len(p.events) for p in dataset.platforms)
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids)
+    updated = [e.findtext(f"{ATOM}updated") for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    for entry in entries:
+        for element in ("id", "title", "updated", "summary"):
+            assert entry.findtext(f"{ATOM}{element}"), element
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("guides/")
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.language == language
+
+
+def test_every_page_links_its_languages_feed(site):
+    head = page(site, "de", "guides/linkedin/index.html").select_one('link[type="application/atom+xml"]')
+    assert head["href"] == "../../feed.xml"  # relative to de/guides/linkedin/ → de/feed.xml
+    assert (site / "de" / "feed.xml").is_file()
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_no_markup_leaks_into_the_text(site, language):
+    """Generated Markdown that did not render (a lost blank line, an unknown shortcode) shows up
+    as stray syntax in the text a reader sees."""
+    root = site if language == "en" else site / language
+    leftovers = ("{:", '=== "', "[^", ":material-", "**", "{{", "{%")
+    for html_file in root.rglob("index.html"):
+        if language == "en" and html_file.relative_to(site).parts[0] in LANGUAGES:
+            continue
+        text = words(BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser").select_one("article"))
+        found = [token for token in leftovers if token in text]
+        assert not found, f"{html_file.relative_to(site)}: {found}"
