@@ -1,6 +1,7 @@
-"""Generate the pages of facts, in every language, from the platform data: a guide per
-platform, the comparison, the timeline, and a page per region (kept out of the navigation, which
-links their index, so that the sidebar of every page does not grow with the number of regions).
+"""Generate the pages of facts, in every language, from the platform data: a guide and an
+embeddable version of it per platform, the comparison, the timeline, and a page per region. Region
+and embed pages stay out of the navigation (region pages are linked from their index), so that the
+sidebar of every page does not grow with the number of regions.
 
 Generated pages must cooperate with mkdocs-static-i18n, which re-creates every File from disk in
 its ``on_files`` (priority -100) and drops files it cannot place in ``docs_dir``. So ``on_files``
@@ -35,7 +36,7 @@ GENERATED_BY = "hooks/pages.py"
 # src_uri -> Markdown, for the files added in this build
 _contents: dict[str, str] = {}
 # Pages linked from an index page rather than listed in the navigation.
-NOT_IN_NAV_PREFIXES = ("regions/",)
+NOT_IN_NAV_PREFIXES = ("regions/", "embed/")
 # Rendered pages per language, for one version of the data: every language build needs every
 # language's pages, but each language is rendered only once.
 _rendered: dict[str, dict[str, str]] = {}
@@ -95,6 +96,7 @@ def _pages(config: MkDocsConfig, language: str) -> dict[str, str]:
         pages = {"guides/index.md": renderer.guides_index(dataset)}
         for platform in dataset.platforms:
             pages[f"guides/{platform.id}.md"] = renderer.guide(dataset, platform)
+            pages[f"embed/{platform.id}.md"] = renderer.embed(dataset, platform)
         pages["compare.md"] = renderer.compare(dataset)
         pages["timeline.md"] = renderer.timeline(dataset)
         pages["regions/index.md"] = renderer.regions_index(dataset)

@@ -240,3 +240,10 @@ def test_bad_region_groups_are_reported(data_dir: Path):
     assert [p.message for p in caught.value.problems] == [
         "unknown member 'NOPE': use a country code or a group defined above"
     ]
+
+
+def test_impossible_day_in_a_partial_date_is_a_problem_not_a_crash(data_dir):
+    text = replace("  - date: 2025-11-03\n", "  - date: 2025-02-30\n")
+    assert problems_for(data_dir, text) == [
+        f"{FILE}:{line_of(text, '2025-02-30')}:11: events[0].date: '2025-02-30' is not a real date"
+    ]

@@ -22,6 +22,7 @@ DEFAULT_DATA_DIR = Path("data")
 
 # Modules (in this package) that register further sub-commands, in the order of `--help`.
 COMMAND_MODULES: tuple[str, ...] = (
+    "cmd_new",
     "cmd_translations",
     "cmd_freshness",
     "cmd_sitecheck",

@@ -25,6 +25,7 @@ from optout_atlas.regions import OTHER
 from optout_atlas.translation import Untranslated, babel_locale, translator
 
 TEMPLATE_DIR = "atlas"
+EMBED_PLACEHOLDER = "https://your-atlas-address.example/"
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|~])")
 _BLOCK_START = re.compile(r"^(?:([#+-])|(\d+)\.)")
@@ -73,16 +74,26 @@ class Renderer:
     """Renders the generated pages for one language."""
 
     def __init__(
-        self, overrides_dir: Path, *, language: str = "en", today: dt.date, locales_dir: Path | None = None
+        self,
+        overrides_dir: Path,
+        *,
+        language: str = "en",
+        today: dt.date,
+        locales_dir: Path | None = None,
+        site_url: str = "",
+        default_language: str = "en",
     ):
         self.language = language
+        # Absolute address of this language's site, when known (for the embed snippet).
+        base = site_url.rstrip("/") + "/" if site_url else EMBED_PLACEHOLDER
+        self.base_url = base if language == default_language or not site_url else f"{base}{language}/"
         self.locale = babel_locale(language)
         self.today = today
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(Path(overrides_dir) / TEMPLATE_DIR),
             undefined=jinja2.StrictUndefined,
             # Markdown output is not escaped (data goes through the `md` filter); XML output is.
-            autoescape=jinja2.select_autoescape(enabled_extensions=("xml.j2",), default=False),
+            autoescape=jinja2.select_autoescape(enabled_extensions=("xml.j2", "svg.j2"), default=False),
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -139,7 +150,54 @@ class Renderer:
             platform=platform,
             rows=views.region_rows(platform, dataset.regions),
             sources=[platform.sources[i] for i in views.cited_sources(platform)],
+            embed_url=self.embed_url(platform),
             regions=lambda codes, everywhere=False: self.region_names(dataset, codes, everywhere=everywhere),
+        )
+
+    def embed_url(self, platform: Platform) -> str:
+        """The absolute address of a platform's embed page; a placeholder, filled in by the
+        page's script, when the site's address is not configured."""
+        if self.base_url == EMBED_PLACEHOLDER:
+            return f"{EMBED_PLACEHOLDER}EMBED"
+        return f"{self.base_url}embed/{platform.id}/"
+
+    def embed(self, dataset: Dataset, platform: Platform) -> str:
+        return self.render(
+            "embed.md.j2",
+            platform=platform,
+            rows=views.region_rows(platform, dataset.regions),
+            **self._cards(dataset),
+        )
+
+    def badge(self, dataset: Dataset, platform: Platform, region: str | None = None) -> str:
+        """An SVG badge stating the platform's status in words (readable without colour): for
+        one region, or across regions ("varies by region")."""
+        if region:
+            answer = views.region_answers([platform], region, dataset.regions)[0]
+            status = answer.default.status if answer.default else "unclear"
+            stop = "yes" if answer.stopping else "no"
+        else:
+            rows = views.region_rows(platform, dataset.regions)
+            statuses = {row.default.status for row in rows}
+            status = statuses.pop() if len(statuses) == 1 else "varies"
+            stoppable = [row.can_stop for row in rows]
+            stop = "yes" if all(stoppable) else ("some" if any(stoppable) else "no")
+        macros = self.env.get_template("macros.md.j2").module
+        stop_words = {
+            "yes": self.gettext("opt-out available"),
+            "some": self.gettext("opt-out in some regions"),
+            "no": self.gettext("no opt-out"),
+        }[stop]
+        verified = self.gettext("verified %(date)s") % {"date": platform.last_verified.isoformat()}
+        label = self.gettext("AI training") + " · " + platform.name
+        message = " · ".join([str(macros.badge_status(status)), stop_words, verified])
+        label_width, message_width = _text_width(label) + 12, _text_width(message) + 12
+        return self.render(
+            "badge.svg.j2",
+            label=label,
+            message=message,
+            label_width=label_width,
+            width=label_width + message_width,
         )
 
     def compare(self, dataset: Dataset) -> str:
@@ -229,6 +287,11 @@ def sort_key(name: str) -> str:
     """Alphabetical order that ignores accents ("Österreich" among the O's)."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _text_width(text: str) -> int:
+    """Rough width in pixels of text at 11px (wide East Asian characters count double)."""
+    return round(sum(11 if unicodedata.east_asian_width(c) in "WF" else 6.6 for c in text))
 
 
 def _attribute(value: object) -> str:

@@ -102,7 +102,15 @@ _renderers: dict[tuple, Renderer] = {}
 
 def renderer(config: MkDocsConfig, language: str) -> Renderer:
     today = clock.today()
-    key = (Path(config.theme.custom_dir or "overrides"), locales_dir(config), language, today)
+    overrides = Path(config.theme.custom_dir or "overrides")
+    key = (overrides, locales_dir(config), language, today, config.site_url)
     if key not in _renderers:
-        _renderers[key] = Renderer(key[0], language=language, today=today, locales_dir=key[1])
+        _renderers[key] = Renderer(
+            key[0],
+            language=language,
+            today=today,
+            locales_dir=key[1],
+            site_url=config.site_url or "",
+            default_language=default_language(config),
+        )
     return _renderers[key]

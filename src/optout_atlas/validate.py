@@ -25,6 +25,8 @@ from optout_atlas.yamlfile import Path_, YamlDocument
 DATE_FIELDS = {"last_verified", "accessed", "published", "since", "date"}
 # Dates that may lie ahead: an announced event, or a default that starts on an announced day.
 SCHEDULED_DATE_FIELDS = {"since", "date"}
+# Dates the schema checks as full dates (format: date); the others may be a month.
+FULL_DATE_FIELDS = {"last_verified", "accessed"}
 MAX_SCHEDULED_AHEAD = dt.timedelta(days=366)
 _HTML = re.compile(r"<\s*[A-Za-z/!?]")
 _MARKDOWN_LINK = re.compile(r"\]\s*\(|!\[")
@@ -188,7 +190,10 @@ def _date_problems(document: YamlDocument, path: Path_, text: str, today: dt.dat
     try:
         date = PartialDate.parse(text)
     except ValueError:
-        return [] if len(text) == 10 else [document.problem(path, f"{text!r} is not a real month")]
+        if path[-1] in FULL_DATE_FIELDS:
+            return []  # the schema's date format reports it
+        kind = "date" if len(text) == 10 else "month"
+        return [document.problem(path, f"{text!r} is not a real {kind}")]
     if path[-1] in SCHEDULED_DATE_FIELDS:
         if date.first_day > today + MAX_SCHEDULED_AHEAD:
             return [

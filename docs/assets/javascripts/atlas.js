@@ -1,5 +1,7 @@
-/* AI Opt-Out Atlas: sorting and filtering for tables marked data-atlas-sortable.
-   Progressive enhancement: without JavaScript the tables are complete and readable.
+/* AI Opt-Out Atlas, on every page. Progressive enhancement: without JavaScript every page is
+   complete and readable.
+   - Tables marked data-atlas-sortable get sort buttons and a filter.
+   - The "Embed this guide" snippet gets this site's real address in place of its placeholder.
    Labels come from data attributes, so they are in the page's language. Self-hosted, no
    dependencies, no network. */
 (function () {
@@ -55,8 +57,18 @@
     wrapper.parentNode.insertBefore(label, wrapper);
   }
 
+  var PLACEHOLDER = "https://your-atlas-address.example/";
+
+  function fillEmbedSnippet(block) {
+    var target = new URL(block.dataset.atlasEmbed, location.href).href;
+    Array.prototype.forEach.call(block.querySelectorAll("code"), function (code) {
+      code.textContent = code.textContent.split(PLACEHOLDER + "EMBED").join(target);
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-atlas-sortable]"), enhance);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-embed]"), fillEmbedSnippet);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -1,0 +1,81 @@
+"""The versioned JSON export (``api/v1/``) and its JSON Schema.
+
+Downstream tools break when an export changes shape silently, so the shape is versioned: the
+schema published beside the data is derived from ``data/schema/platform.schema.json``, and a test
+compares it with a committed snapshot. Changing the shape means a new ``EXPORT_VERSION`` (and a
+new ``api/v<N>/`` folder), never an edit of version 1.
+
+Every file has the same top level: ``version``, ``language``, ``generated``, ``region_groups``,
+``categories`` and ``platforms`` (all of them in ``data.json``, one in ``platforms/<id>.json``).
+Text is in the file's language, English where a translation is missing; labels stay in English,
+with ``label_translation`` beside them in other languages.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+
+from optout_atlas.dataset import Dataset
+
+EXPORT_VERSION = 1
+SCHEMA_ID = f"https://optout-atlas.github.io/api/v{EXPORT_VERSION}/schema.json"
+
+
+def export_schema(schema_dir: Path) -> dict:
+    """The JSON Schema of every export file of this version."""
+    platform = json.loads((schema_dir / "platform.schema.json").read_text(encoding="utf-8"))
+    categories = json.loads((schema_dir / "categories.schema.json").read_text(encoding="utf-8"))
+    regions = json.loads((schema_dir / "regions.schema.json").read_text(encoding="utf-8"))
+    definitions = copy.deepcopy(platform.pop("$defs"))
+    for key in ("$schema", "$id"):
+        platform.pop(key, None)
+    definitions["mechanism"]["properties"]["label_translation"] = {
+        "description": "The label's meaning in the file's language (absent in English).",
+        "type": "string",
+    }
+    definitions["platform"] = platform
+    definitions["region_group"] = regions["properties"]["groups"]["items"]
+    definitions["category"] = categories["properties"]["categories"]["items"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": f"AI Opt-Out Atlas export, version {EXPORT_VERSION}",
+        "description": "Which platforms train AI on their users' data, where, and how to stop it.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["version", "language", "generated", "region_groups", "categories", "platforms"],
+        "properties": {
+            "version": {"const": EXPORT_VERSION},
+            "language": {"description": "Language of the text in this file.", "type": "string"},
+            "generated": {"description": "Date the file was built.", "$ref": "#/$defs/date"},
+            "region_groups": {"type": "array", "items": {"$ref": "#/$defs/region_group"}},
+            "categories": {"type": "array", "items": {"$ref": "#/$defs/category"}},
+            "platforms": {"type": "array", "items": {"$ref": "#/$defs/platform"}},
+        },
+        "$defs": definitions,
+    }
+
+
+def export_document(dataset: Dataset, *, generated: dt.date, platform_ids: list[str] | None = None) -> dict:
+    """One export file: the whole (localised) dataset, or only ``platform_ids``."""
+    wanted = platform_ids or [p.id for p in dataset.platforms]
+    return {
+        "version": EXPORT_VERSION,
+        "language": dataset.language,
+        "generated": generated.isoformat(),
+        "region_groups": _plain(dataset.raw["regions"]["groups"]),
+        "categories": _plain(dataset.raw["categories"]["categories"]),
+        "platforms": [_plain(dataset.raw["platforms"][platform_id]) for platform_id in wanted],
+    }
+
+
+def _plain(value):
+    """A copy made of plain JSON types (translated strings are ``str`` subclasses)."""
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

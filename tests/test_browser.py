@@ -1,0 +1,193 @@
+"""The site in a real browser (Debian's Chromium driven by Playwright): served under a sub-path,
+embedded in a page on another origin, and never contacting another host.
+
+Screenshots are saved under ``tests/artifacts/`` for people to look at."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+SUB_PATH = "/intranet/optout/"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.build
+
+
+def _require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: a missing browser must not pass silently
+        pytest.skip(message)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+class _SubPath(_Quiet):
+    """Serves the site only under SUB_PATH, as an intranet would."""
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(SUB_PATH):
+            return str(Path(self.directory) / "__outside_the_sub_path__")
+        return super().translate_path("/" + path[len(SUB_PATH) :])
+
+
+def _serve(handler, directory: Path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def site_url(site: Path):
+    server = _serve(_SubPath, site)
+    yield f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")  # Playwright's loop must be gone before other tests use asyncio
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _requests_of(page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+def _screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="session")
+def host_page(site: Path, site_url: str, tmp_path_factory):
+    """An intranet page on another origin with the snippet copied from the guide, as an admin would."""
+    guide = BeautifulSoup((site / "guides" / "linkedin" / "index.html").read_text(), "html.parser")
+    snippet = guide.select_one(".atlas-embed-snippet code").get_text()
+    snippet = snippet.replace("https://your-atlas-address.example/EMBED", f"{site_url}embed/linkedin/")
+    folder = tmp_path_factory.mktemp("intranet")
+    (folder / "index.html").write_text(
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Intranet</title></head>"
+        f"<body><h1>Company privacy tips</h1>{snippet}<p id='after'>After the guide.</p></body></html>"
+    )
+    server = _serve(_Quiet, folder)
+    yield f"http://127.0.0.1:{server.server_port}/index.html"
+    server.shutdown()
+
+
+def test_embed_in_another_origin_resizes_and_has_no_chrome(page, host_page, site_url):
+    requests = _requests_of(page)
+    page.goto(host_page)
+    frame_element = page.locator("#optout-atlas-linkedin")
+    page.wait_for_function(
+        "() => document.getElementById('optout-atlas-linkedin').style.height !== '1200px'", timeout=15000
+    )
+    frame = page.frame_locator("#optout-atlas-linkedin")
+    assert frame.locator("h1").inner_text().startswith("LinkedIn")
+    assert frame.locator(".md-header, .md-sidebar, .md-footer").count() == 0
+    content_bottom = frame.locator(".md-content").evaluate("e => Math.ceil(e.getBoundingClientRect().bottom)")
+    assert content_bottom <= frame_element.bounding_box()["height"] <= content_bottom + 40
+    host_origin = host_page.rsplit("/", 1)[0]
+    site_origin = site_url.split(SUB_PATH)[0]
+    assert [u for u in requests if not u.startswith((host_origin, site_origin, "data:", "blob:"))] == []
+    _screenshot(page, "embed-in-host-page")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "guides/linkedin/",
+        "compare/",
+        "regions/ca/",
+        "timeline/",
+        "about/",
+        "embed/meta/",
+        "de/",
+        "zh-Hant/guides/x/",
+    ],
+)
+def test_pages_contact_no_other_host(page, site_url, path):
+    requests = _requests_of(page)
+    response = page.goto(site_url + path)
+    assert response.status == 200
+    page.wait_for_load_state("networkidle")
+    origin = site_url.split(SUB_PATH)[0]
+    assert [u for u in requests if not u.startswith((origin, "data:", "blob:"))] == []
+    assert all(u.startswith(site_url) for u in requests if u.startswith(origin))  # never above the sub-path
+
+
+def test_language_switcher_stays_on_the_page_under_the_sub_path(page, site_url):
+    page.goto(site_url + "guides/linkedin/")
+    page.locator(".md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="de"]').click()
+    page.wait_for_load_state()
+    assert page.url == site_url + "de/guides/linkedin/"
+    assert page.locator("html").get_attribute("lang") == "de"
+    page.goto(site_url)
+    page.locator(".md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="fr"]').click()
+    page.wait_for_load_state()
+    assert page.url == site_url + "fr/"
+
+
+def test_search_finds_pages_in_the_readers_language_under_the_sub_path(page, site_url):
+    page.goto(site_url + "de/guides/linkedin/")
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").fill("Einstellungen")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    links = [results.nth(i).get_attribute("href") for i in range(min(results.count(), 5))]
+    assert any("/de/" in (link or "") or (link or "").startswith("../../") for link in links)
+    _screenshot(page, "search-de")
+
+
+@pytest.mark.parametrize(
+    ("name", "path"), [("home", ""), ("guide", "guides/linkedin/"), ("embed", "embed/linkedin/")]
+)
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
+def test_screenshots(browser, site_url, name, path, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    tab = context.new_page()
+    tab.goto(site_url + path)
+    tab.wait_for_load_state("networkidle")
+    assert tab.locator("h1").count() == 1
+    _screenshot(tab, f"{name}-{width}")
+    context.close()

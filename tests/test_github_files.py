@@ -1,0 +1,220 @@
+"""The repository's GitHub files and contributor guide: valid for GitHub, and true to the project.
+
+Workflows and issue forms are checked against the schemas vendored in check-jsonschema, offline
+(any attempt to reach the network goes to a dead proxy), so a typo in a workflow fails here and
+not after the merge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from optout_atlas import cli, yamlfile
+
+GITHUB = ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+ISSUE_FORMS = sorted(p for p in (GITHUB / "ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml")
+CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+PR_TEMPLATE = (GITHUB / "pull_request_template.md").read_text(encoding="utf-8")
+DEAD_PROXY = "http://127.0.0.1:9"
+
+
+def check_jsonschema(schema: str, *paths: Path) -> subprocess.CompletedProcess:
+    """Run check-jsonschema with one of its vendored schemas, with the network out of reach."""
+    env = {**os.environ, "NO_PROXY": "", "no_proxy": ""}
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        env[name] = DEAD_PROXY
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, paths)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def load(path: Path) -> dict:
+    """A YAML file read the YAML 1.2 way, so that a workflow's `on:` stays a string key."""
+    document, problems = yamlfile.load(path)
+    assert not problems, problems
+    return document.value
+
+
+def run_steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", []) if "run" in step]
+
+
+@pytest.fixture
+def atlas_parser(monkeypatch: pytest.MonkeyPatch) -> argparse.ArgumentParser:
+    """The `optout-atlas` parser with every sub-command, `new` included whether or not it is registered yet."""
+    if "cmd_new" not in cli.COMMAND_MODULES:
+        monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "cmd_new"))
+    return cli.build_parser()
+
+
+def command_is_valid(parser: argparse.ArgumentParser, arguments: str) -> bool:
+    """Whether ``optout-atlas ARGUMENTS`` names a real sub-command with real options."""
+    try:
+        parser.parse_args(shlex.split(arguments))
+    except SystemExit:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Valid for GitHub
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_expected_github_files_exist():
+    assert {p.name for p in WORKFLOWS} >= {"tests.yml", "deploy.yml", "scheduled-checks.yml"}
+    assert {p.name for p in ISSUE_FORMS} >= {"steps-no-longer-work.yml", "new-platform.yml"}
+    assert (GITHUB / "ISSUE_TEMPLATE" / "config.yml").is_file()
+
+
+def test_workflows_match_the_github_workflow_schema():
+    result = check_jsonschema("vendor.github-workflows", *WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_forms_and_chooser_match_their_schemas():
+    forms = check_jsonschema("vendor.github-issue-forms", *ISSUE_FORMS)
+    assert forms.returncode == 0, forms.stdout + forms.stderr
+    chooser = check_jsonschema("vendor.github-issue-config", GITHUB / "ISSUE_TEMPLATE" / "config.yml")
+    assert chooser.returncode == 0, chooser.stdout + chooser.stderr
+
+
+@pytest.mark.parametrize(
+    ("schema", "text", "error"),
+    [
+        ("vendor.github-workflows", "name: x\non: pushh\njobs:\n  a:\n    runs-on: ubuntu-latest\n", "pushh"),
+        ("vendor.github-issue-forms", "name: x\ndescription: y\nbody:\n  - type: dropdwn\n", "dropdwn"),
+    ],
+)
+def test_the_schema_check_rejects_broken_files_offline(tmp_path: Path, schema: str, text: str, error: str):
+    broken = tmp_path / "broken.yml"
+    broken.write_text(text, encoding="utf-8")
+    result = check_jsonschema(schema, broken)
+    assert result.returncode == 1
+    assert error in result.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# True to the project
+# --------------------------------------------------------------------------------------------
+
+
+def test_tests_workflow_runs_the_readme_test_command_and_validates_pull_requests():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (command,) = [
+        line for line in readme.splitlines() if line.startswith("python3 -m venv") and "pytest" in line
+    ]
+    workflow = load(GITHUB / "workflows" / "tests.yml")
+    assert {"pull_request", "push"} <= set(workflow["on"])
+    steps = workflow["jobs"]["test"]["steps"]
+    assert any(s.get("with", {}).get("python-version") == "3.11" for s in steps)
+    assert command in [s.get("run") for s in steps]
+    (validate,) = [s for s in steps if "optout-atlas validate" in s.get("run", "")]
+    assert "pull_request" in validate["if"]
+
+
+def test_deploy_workflow_publishes_to_pages_with_the_site_url():
+    workflow = load(GITHUB / "workflows" / "deploy.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"]["group"] == "pages"
+    uses = [s.get("uses", "") for job in workflow["jobs"].values() for s in job["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    (build,) = [s for s in run_steps(workflow) if "mkdocs build" in s["run"]]
+    assert "pages.outputs.base_url" in build["env"]["SITE_URL"]
+    assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_scheduled_checks_report_in_one_issue_and_fail_on_stale_data():
+    workflow = load(GITHUB / "workflows" / "scheduled-checks.yml")
+    assert "schedule" in workflow["on"] and "workflow_dispatch" in workflow["on"]
+    assert workflow["permissions"]["issues"] == "write"
+    runs = "\n".join(s["run"] for s in run_steps(workflow))
+    assert "optout-atlas check-links --json" in runs
+    assert "optout-atlas freshness --strict" in runs
+    assert workflow["env"]["REPORT_LABEL"] == "link-report"
+    assert "gh issue list --label" in runs and "gh issue edit" in runs and "gh issue create" in runs
+    steps = workflow["jobs"]["check"]["steps"]
+    assert steps[-1]["if"] == "${{ steps.freshness.outcome == 'failure' }}" and "exit 1" in steps[-1]["run"]
+
+
+def test_the_steps_form_lists_every_platform():
+    form = load(GITHUB / "ISSUE_TEMPLATE" / "steps-no-longer-work.yml")
+    (dropdown,) = [f for f in form["body"] if f.get("id") == "platform"]
+    listed = [
+        re.search(r"\(([a-z0-9-]+)\)$", option).group(1) for option in dropdown["attributes"]["options"]
+    ]
+    platforms = sorted(p.stem for p in (ROOT / "data" / "platforms").glob("*.yml"))
+    assert sorted(listed) == sorted([*platforms, "other"]), (
+        "add the platform to the dropdown in .github/ISSUE_TEMPLATE/steps-no-longer-work.yml"
+    )
+    fields = {f.get("id") for f in form["body"]}
+    assert {"region", "surface", "date-seen", "what-you-saw", "source"} <= fields
+
+
+def contributing_checklist() -> list[str]:
+    block = CONTRIBUTING.split("<!-- checklist:start -->", 1)[1].split("<!-- checklist:end -->", 1)[0]
+    return [line for line in block.strip().splitlines() if line.startswith("- [ ] ")]
+
+
+def test_pull_request_template_has_the_reviewers_checklist():
+    checklist = contributing_checklist()
+    assert len(checklist) >= 8
+    template_items = [line for line in PR_TEMPLATE.splitlines() if line.startswith("- [ ] ")]
+    assert template_items == checklist, "CONTRIBUTING.md and the PR template must list the same checks"
+    text = "\n".join(checklist)
+    for point in (
+        "cites at least one source",
+        "`last_verified`",
+        "`disputes`",
+        "`TODO`",
+        "`optout-atlas validate`",
+        "`optout-atlas translations --check`",
+        "`mkdocs serve`",
+    ):
+        assert point in text
+
+
+def test_contributing_mentions_only_commands_that_exist(atlas_parser: argparse.ArgumentParser):
+    mentioned = [m.strip() for m in re.findall(r"optout-atlas ([^`\n]+)", CONTRIBUTING) if m.strip()]
+    assert mentioned
+    assert [m for m in mentioned if not command_is_valid(atlas_parser, m)] == []
+    for needed in ("new ", "validate", "translations --update", "translations --check"):
+        assert any(m.startswith(needed) for m in mentioned), needed
+    for needed in (".venv/bin/mkdocs serve", "file:line:col: field: message", "locales/<lang>/LC_MESSAGES/"):
+        assert needed in CONTRIBUTING
+
+
+def test_pre_commit_hooks_are_local_and_call_real_commands(atlas_parser: argparse.ArgumentParser):
+    config = load(ROOT / ".pre-commit-config.yaml")
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    assert all(hook["language"] == "system" for hook in hooks)
+    entries = {hook["entry"] for hook in hooks}
+    assert entries == {
+        "optout-atlas validate",
+        "optout-atlas translations --check",
+        "ruff check",
+        "ruff format --check",
+    }
+    for entry in entries:
+        if entry.startswith("optout-atlas "):
+            assert command_is_valid(atlas_parser, entry.removeprefix("optout-atlas ")), entry
+    by_entry = {hook["entry"]: hook for hook in hooks}
+    assert re.search(by_entry["optout-atlas validate"]["files"], "data/platforms/linkedin.yml")
+    assert re.search(by_entry["optout-atlas translations --check"]["files"], "locales/de/LC_MESSAGES/data.po")
