@@ -1,8 +1,9 @@
 """Write the files meant for other sites and tools: status badges (SVG) and the versioned JSON
 export with its schema. Nothing here is a page; everything is in every language.
 
-- ``badges/<platform>.svg`` and ``badges/<platform>/<region>.svg`` (``<lang>/badges/…`` for other
-  languages): the status in words, readable without colour;
+- ``badges/<platform>.svg``, and ``badges/<platform>/<region>.svg`` for each region the platform's
+  data names a default for (``<lang>/badges/…`` for other languages): the status in words,
+  readable without colour;
 - ``api/v1/schema.json``, ``api/v1/data.json``, ``api/v1/platforms/<id>.json``, and the same
   under ``api/v1/<lang>/`` for every other language (see ``optout_atlas.export``).
 
@@ -36,7 +37,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     badges = root / ("" if default else language) / "badges"
     for platform in dataset.platforms:
         _write(badges / f"{platform.id}.svg", renderer.badge(dataset, platform))
-        for code in views.region_codes(dataset.platforms):
+        for code in views.region_codes([platform], defaults_only=True):
             _write(badges / platform.id / f"{code.lower()}.svg", renderer.badge(dataset, platform, code))
 
     api = root / "api" / f"v{export.EXPORT_VERSION}"

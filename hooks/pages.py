@@ -1,7 +1,7 @@
 """Generate the pages of facts, in every language, from the platform data: a guide and an
 embeddable version of it per platform, the comparison, the timeline, and a page per region. Region
-and embed pages stay out of the navigation (region pages are linked from their index), so that the
-sidebar of every page does not grow with the number of regions.
+guide and embed pages stay out of the navigation (guides and regions are linked from their index
+pages), so that the sidebar of every page does not grow with the number of platforms or regions.
 
 Generated pages must cooperate with mkdocs-static-i18n, which re-creates every File from disk in
 its ``on_files`` (priority -100) and drops files it cannot place in ``docs_dir``. So ``on_files``
@@ -36,7 +36,9 @@ GENERATED_BY = "hooks/pages.py"
 # src_uri -> Markdown, for the files added in this build
 _contents: dict[str, str] = {}
 # Pages linked from an index page rather than listed in the navigation.
-NOT_IN_NAV_PREFIXES = ("regions/", "embed/")
+# Guides are listed on their index (and the home page) rather than in the sidebar: the sidebar is
+# rendered into every page, so listing N guides there would make the build quadratic in N.
+NOT_IN_NAV_PREFIXES = ("guides/", "regions/", "embed/")
 # Rendered pages per language, for one version of the data: every language build needs every
 # language's pages, but each language is rendered only once.
 _rendered: dict[str, dict[str, str]] = {}

@@ -191,3 +191,114 @@ def test_screenshots(browser, site_url, name, path, width, height):
     assert tab.locator("h1").count() == 1
     _screenshot(tab, f"{name}-{width}")
     context.close()
+
+
+# -------------------------------------------------------------------------------------------
+# Reader experience: accessibility, print, the step checklist, keyboard use
+# -------------------------------------------------------------------------------------------
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _axe_violations(tab) -> list[str]:
+    if not AXE.exists():
+        message = "axe-core is not installed (npm ci)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    tab.add_script_tag(path=str(AXE))
+    result = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(
+    "path", ["", "guides/linkedin/", "compare/", "timeline/", "embed/meta/", "regions/ca/"]
+)
+def test_axe_finds_no_wcag_violations(browser, site_url, language, path, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    tab = context.new_page()
+    prefix = "" if language == "en" else f"{language}/"
+    tab.goto(site_url + prefix + path)
+    tab.wait_for_load_state("networkidle")
+    violations = _axe_violations(tab)
+    context.close()
+    assert violations == []
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+
+
+@pytest.mark.parametrize(
+    "platform", ["linkedin", "meta", "x", "reddit", "de/guides/meta", "fr/guides/meta", "zh-Hant/guides/meta"]
+)
+def test_printed_guide_is_a_one_page_handout(page, site_url, platform):
+    path = platform if "/" in platform else f"guides/{platform}"
+    page.goto(site_url + f"{path}/")
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    handout = page.locator(".atlas-handout")
+    assert handout.is_visible()
+    assert site_url + f"{path}/" in handout.inner_text()  # the page's address
+    assert page.locator("#sources").is_hidden() and page.locator("#timeline").is_hidden()
+    pdf = page.pdf(format="A4", print_background=False)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"print-{path.replace('/', '-')}.pdf").write_bytes(pdf)
+    assert _pdf_pages(pdf) == 1
+
+
+def test_step_checklist_survives_a_reload(page, site_url):
+    page.goto(site_url + "guides/linkedin/")
+    boxes = page.locator(
+        "#generative-ai-setting ~ .atlas-steps input.atlas-step-done, .atlas-steps[data-atlas-mechanism='generative-ai-setting'] input.atlas-step-done"
+    )
+    first = boxes.first
+    assert first.get_attribute("aria-label") == "Done: 1"
+    assert not first.is_checked()
+    first.check()
+    page.reload()
+    again = page.locator(
+        ".atlas-steps[data-atlas-mechanism='generative-ai-setting'] input.atlas-step-done"
+    ).first
+    assert again.is_checked()
+    assert (
+        page.locator(".atlas-steps[data-atlas-mechanism='generative-ai-setting'] input.atlas-step-done")
+        .nth(1)
+        .is_checked()
+        is False
+    )
+
+
+def test_keyboard_reaches_stop_it_now_from_the_home_page(page, site_url):
+    page.goto(site_url)
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if (
+            page.evaluate("document.activeElement && document.activeElement.textContent.trim()")
+            == "Stop it now"
+        ):
+            break
+    else:
+        pytest.fail("'Stop it now' cannot be reached with the Tab key")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == site_url + "guides/linkedin/#generative-ai-setting"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
+def test_reader_screenshots(browser, site_url, scheme, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    tab = context.new_page()
+    for name, path in (("home", ""), ("guide", "guides/meta/"), ("compare", "compare/")):
+        tab.goto(site_url + path)
+        tab.wait_for_load_state("networkidle")
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{scheme}.png"), full_page=False)
+    context.close()

@@ -93,7 +93,7 @@ def test_readers_see_a_stale_banner_and_how_long_ago(data_dir):
     assert "These steps may have changed" not in fresh
     assert "Last verified: November 3, 2025 (10 days ago)." in fresh
     stale = guide(data_dir, TODAY)
-    assert '!!! warning "These steps may have changed"' in stale
+    assert '!!! warning atlas-stale "These steps may have changed"' in stale
     assert "Last verified November 3, 2025: these steps may have changed since." in stale
     assert "Last verified: November 3, 2025 (13 months ago)." in stale
     assert "Last verified: November 3, 2025 (may have changed)" in stale

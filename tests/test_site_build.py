@@ -52,7 +52,11 @@ def test_guide_shows_summary_steps_links_and_footnotes(site, dataset):
                 if sibling.name in ("h2", "h3"):
                     break
                 block.append(sibling)
-            tabs = [b for b in block if "tabbed-set" in (b.get("class") or [])]
+            tabs = [
+                t
+                for b in block
+                for t in ([b] if "tabbed-set" in (b.get("class") or []) else b.select(".tabbed-set"))
+            ]
             assert len(tabs) == 1, (platform.id, mechanism.id)
             lists = tabs[0].select(".tabbed-block > ol")
             assert [len(ol.find_all("li", recursive=False)) for ol in lists] == [

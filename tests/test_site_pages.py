@@ -192,3 +192,56 @@ def test_no_markup_leaks_into_the_text(site, language):
         text = words(article)
         found = [token for token in leftovers if token in text]
         assert not found, f"{html_file.relative_to(site)}: {found}"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_json_ld_howto_matches_the_steps_in_the_yaml(site, dataset, language):
+    import json
+
+    from conftest import ROOT
+
+    from optout_atlas import structured
+    from optout_atlas.translation import localize
+
+    localized = localize(dataset, language, ROOT / "locales")
+    for platform in localized.platforms:
+        html = page(site, language, f"guides/{platform.id}/index.html")
+        graph = json.loads(html.select_one('script[type="application/ld+json"]').string)["@graph"]
+        stopping = [m for m in platform.mechanisms if m.kind in views.STOPPING_KINDS]
+        assert [item["name"] for item in graph] == [structured.plain(m.title) for m in stopping]
+        for item, mechanism in zip(graph, stopping, strict=True):
+            assert item["@type"] == "HowTo" and item["inLanguage"] == language
+            steps = [[s["text"] for s in section["itemListElement"]] for section in item["step"]]
+            assert steps == [
+                [structured.plain(s) for s in mechanism.steps[surface]] for surface in mechanism.surfaces
+            ]
+
+
+def test_comparison_has_faq_json_ld_for_every_question(site, dataset):
+    import json
+
+    html = page(site, "en", "compare/index.html")
+    faq = json.loads(html.select_one('script[type="application/ld+json"]').string)
+    assert faq["@type"] == "FAQPage"
+    assert [q["name"] for q in faq["mainEntity"]] == [c.question for c in dataset.categories.values()]
+
+
+def test_open_graph_and_descriptions_in_the_pages_language(site):
+    html = page(site, "de", "guides/linkedin/index.html")
+    assert html.select_one('meta[property="og:locale"]')["content"] == "de"
+    assert html.select_one('meta[property="og:title"]')["content"].startswith("LinkedIn")
+    description = html.select_one('meta[name="description"]')["content"]
+    assert description == html.select_one('meta[property="og:description"]')["content"]
+    assert (
+        description
+        != page(site, "en", "guides/linkedin/index.html").select_one('meta[name="description"]')["content"]
+    )
+
+
+def test_every_guide_lists_its_myths_with_sources(site, dataset):
+    for platform in dataset.platforms:
+        html = page(site, "en", f"guides/{platform.id}/index.html")
+        items = html.select("h2#myths ~ ul li") if platform.myths else []
+        assert len(items) >= len(platform.myths)
+        for item in items[: len(platform.myths)]:
+            assert item.select("a.footnote-ref"), platform.id

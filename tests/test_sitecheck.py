@@ -171,14 +171,17 @@ def test_breaking_links_in_a_built_page_reports_exactly_those_links(built_site: 
     site = shutil.copytree(built_site, tmp_path / "site", copy_function=os.link)  # hard links: fast
     page = site / "de" / "guides" / "linkedin" / "index.html"
     html = page.read_text(encoding="utf-8")
-    for old, new in (('href="../meta/"', 'href="../meta-ai/"'), ('href="#timeline"', 'href="#timelines"')):
+    for old, new in (
+        ('href="../../compare/"', 'href="../../compare-all/"'),
+        ('href="#timeline"', 'href="#timelines"'),
+    ):
         assert old in html
         html = html.replace(old, new, 1)
     page.unlink()  # a new file, so that the built site's hard-linked one stays as it was
     page.write_text(html, encoding="utf-8")
     assert [str(link) for link in check_site(site)] == [
         "de/guides/linkedin/index.html → #timelines: no id 'timelines' in de/guides/linkedin/index.html",
-        "de/guides/linkedin/index.html → ../meta-ai/: no such file in the site: de/guides/meta-ai/index.html",
+        "de/guides/linkedin/index.html → ../../compare-all/: no such file in the site: de/compare-all/index.html",
     ]
 
 

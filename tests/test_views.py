@@ -72,11 +72,10 @@ def test_guide_markdown_for_the_example(data_dir):
     dataset = load_dataset(data_dir, today=TODAY)
     markdown = Renderer(ROOT / "overrides", today=TODAY).guide(dataset, dataset.platforms[0])
     assert "### Turn off AI training { #ai-setting }" in markdown
-    assert (
-        '=== "Web browser"\n\n    1. Open **Settings**.\n    2. Switch off **Use my data for AI**.'
-        in markdown
-    )
-    assert '=== "iOS and Android app"\n\n    1. Tap your photo, then **Settings**.' in markdown
+    web = '=== "Web browser"\n\n    **Web browser**\n    {: .atlas-print-only }\n\n'
+    assert web + "    1. Open **Settings**.\n    2. Switch off **Use my data for AI**." in markdown
+    app = '=== "iOS and Android app"\n\n    **iOS and Android app**\n    {: .atlas-print-only }\n\n'
+    assert app + "    1. Tap your photo, then **Settings**." in markdown
     assert (
         "[^regulator-note]: Statement on Example's AI plans. A data protection authority, September 2025"
         in markdown

@@ -269,6 +269,8 @@ def build_platform(d: dict, categories: dict[str, Category], path: Path) -> Plat
         ),
         disputes=tuple(Dispute(x["topic"], x["text"], tuple(x["sources"])) for x in d.get("disputes", ())),
         path=path,
+        icon=d.get("icon"),
+        myths=tuple(_cited(m) for m in d.get("myths", ())),
     )
 
 

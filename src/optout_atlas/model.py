@@ -159,6 +159,8 @@ class Platform:
     sharing: tuple[Sharing, ...]
     disputes: tuple[Dispute, ...]
     path: Path
+    icon: str | None = None  # a Material icon path, e.g. fontawesome/brands/linkedin
+    myths: tuple[CitedText, ...] = ()
 
     def mechanism(self, mechanism_id: str) -> Mechanism:
         return next(m for m in self.mechanisms if m.id == mechanism_id)

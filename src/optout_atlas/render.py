@@ -15,12 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
+import segno
 from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.lists import format_list
 
-from optout_atlas import freshness, views
+from optout_atlas import freshness, structured, views
 from optout_atlas.dataset import Dataset
-from optout_atlas.model import PartialDate, Platform
+from optout_atlas.model import SURFACES, PartialDate, Platform
 from optout_atlas.regions import OTHER
 from optout_atlas.translation import Untranslated, babel_locale, translator
 
@@ -143,7 +144,16 @@ class Renderer:
     def render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)
 
+    def _surface_names(self) -> dict[str, str]:
+        macros = self.env.get_template("macros.md.j2").module
+        return {surface: str(macros.surface_name(surface)) for surface in SURFACES}
+
+    def page_url(self, path: str) -> str:
+        """The absolute address of a page of this language, or "" when the site's is not set."""
+        return "" if self.base_url == EMBED_PLACEHOLDER else f"{self.base_url}{path}"
+
     def guide(self, dataset: Dataset, platform: Platform) -> str:
+        page_url = self.page_url(f"guides/{platform.id}/")
         return self.render(
             "guide.md.j2",
             dataset=dataset,
@@ -151,6 +161,11 @@ class Renderer:
             rows=views.region_rows(platform, dataset.regions),
             sources=[platform.sources[i] for i in views.cited_sources(platform)],
             embed_url=self.embed_url(platform),
+            page_url=page_url,
+            qr=qr_svg(page_url) if page_url else "",
+            jsonld=structured.guide(
+                platform, url=page_url, language=self.language, surface_names=self._surface_names()
+            ),
             regions=lambda codes, everywhere=False: self.region_names(dataset, codes, everywhere=everywhere),
         )
 
@@ -201,9 +216,19 @@ class Renderer:
         )
 
     def compare(self, dataset: Dataset) -> str:
+        macros = self.env.get_template("macros.md.j2").module
+        questions = []
+        for category in dataset.categories.values():
+            answers = []
+            for platform, uses in views.category_table(dataset.platforms, category.id):
+                status = uses[0].status if uses else "none"
+                detail = f" ({uses[0].text})" if uses else ""
+                answers.append(f"{platform.name}: {macros.use_status_text(status)}{detail}")
+            questions.append((category.question, " ".join(answers)))
         return self.render(
             "compare.md.j2",
             dataset=dataset,
+            jsonld=structured.faq(questions, language=self.language),
             comparisons=views.comparison(dataset.platforms, dataset.regions),
             category_table=lambda category_id: views.category_table(dataset.platforms, category_id),
             **self._cards(dataset),
@@ -287,6 +312,12 @@ def sort_key(name: str) -> str:
     """Alphabetical order that ignores accents ("Österreich" among the O's)."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as inline SVG, made at build time (for printed guides)."""
+    code = segno.make(url, error="m")
+    return code.svg_inline(scale=2, title=url, svgclass="atlas-qr", lineclass=None, omitsize=False)
 
 
 def _text_width(text: str) -> int:

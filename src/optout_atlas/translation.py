@@ -143,6 +143,8 @@ def _platform_messages(pid: str, d: dict) -> Iterator[Message]:
     for index in range(len(d.get("sharing", ()))):
         yield message(f"sharing.{index}.recipient", ("sharing", index, "recipient"))
         yield message(f"sharing.{index}.text", ("sharing", index, "text"))
+    for index in range(len(d.get("myths", ()))):
+        yield message(f"myths.{index}", ("myths", index, "text"))
     for index, _dispute in enumerate(d.get("disputes", ())):
         yield message(f"disputes.{index}.topic", ("disputes", index, "topic"))
         yield message(f"disputes.{index}.text", ("disputes", index, "text"))

@@ -105,6 +105,8 @@ def cited_sources(platform: Platform) -> list[str]:
         add(mechanism.sources)
     for event in reversed(platform.events):
         add(event.sources)
+    for myth in platform.myths:
+        add(myth.sources)
     for dispute in platform.disputes:
         add(dispute.sources)
     add(platform.sources)
@@ -151,12 +153,15 @@ def event_applies(platform: Platform, event, region: str, regions: Regions) -> b
     return False
 
 
-def region_codes(platforms) -> list[str]:
-    """Every region the data names (``OTHER`` aside): the regions that get a page."""
+def region_codes(platforms, *, defaults_only: bool = False) -> list[str]:
+    """Every region the data names (``OTHER`` aside): the regions that get a page. With
+    ``defaults_only``, only regions named by a default (those with a status of their own)."""
     codes: set[str] = set()
     for platform in platforms:
         for default in platform.defaults:
             codes.update(default.regions)
+        if defaults_only:
+            continue
         for mechanism in platform.mechanisms:
             codes.update(mechanism.regions)
         for event in platform.events:
@@ -252,3 +257,23 @@ def event_key(platform: Platform, event) -> str:
     same = [e for e in platform.events if e.date == event.date and e.type == event.type]
     suffix = f"/{same.index(event) + 1}" if len(same) > 1 else ""
     return f"{platform.id}/{event.date.isoformat()}/{event.type}{suffix}"
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """Rows of a summary that say the same thing, for a compact card: one status, one answer to
+    "can I stop it?", and every region it applies to (``OTHER`` last)."""
+
+    status: str
+    can_stop: bool
+    regions: tuple[str, ...]
+
+
+def group_rows(rows: tuple[RegionRow, ...]) -> tuple[RowGroup, ...]:
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for row in rows:
+        groups.setdefault((row.default.status, row.can_stop), []).extend(row.default.regions)
+    return tuple(
+        RowGroup(status, can_stop, tuple(sorted(codes, key=lambda code: code == OTHER)))
+        for (status, can_stop), codes in groups.items()
+    )

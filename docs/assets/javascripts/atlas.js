@@ -2,6 +2,8 @@
    complete and readable.
    - Tables marked data-atlas-sortable get sort buttons and a filter.
    - The "Embed this guide" snippet gets this site's real address in place of its placeholder.
+   - Each step of a guide gets a "done" box; ticks are kept in this browser (localStorage) only.
+   - The printed handout names the page's address when the build did not know it.
    Labels come from data attributes, so they are in the page's language. Self-hosted, no
    dependencies, no network. */
 (function () {
@@ -66,9 +68,43 @@
     });
   }
 
+  function storage() {
+    try { return window.localStorage; } catch (error) { return null; }  // blocked in some iframes
+  }
+
+  function addChecklist(block) {
+    var store = storage();
+    var label = block.dataset.atlasDoneLabel || "Done";
+    var tabs = block.querySelectorAll(".tabbed-block");
+    Array.prototype.forEach.call(tabs, function (tab, surface) {
+      Array.prototype.forEach.call(tab.querySelectorAll(":scope > ol > li"), function (step, index) {
+        var key = "optout-atlas:" + location.pathname + "#" + block.dataset.atlasMechanism + "/" + surface + "/" + index;
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.className = "atlas-step-done";
+        box.setAttribute("aria-label", label + ": " + (index + 1));
+        box.checked = !!(store && store.getItem(key) === "1");
+        step.classList.toggle("atlas-step--done", box.checked);
+        box.addEventListener("change", function () {
+          step.classList.toggle("atlas-step--done", box.checked);
+          if (!store) return;
+          if (box.checked) store.setItem(key, "1"); else store.removeItem(key);
+        });
+        step.insertBefore(box, step.firstChild);
+      });
+    });
+  }
+
+  function fillAddress(handout) {
+    var address = handout.querySelector(".atlas-address");
+    if (address && !address.textContent.trim()) address.textContent = location.href.split("#")[0];
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-atlas-sortable]"), enhance);
     Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-embed]"), fillEmbedSnippet);
+    Array.prototype.forEach.call(document.querySelectorAll(".atlas-steps[data-atlas-mechanism]"), addChecklist);
+    Array.prototype.forEach.call(document.querySelectorAll(".atlas-handout"), fillAddress);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

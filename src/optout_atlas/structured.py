@@ -1,0 +1,62 @@
+"""Structured data for search engines (schema.org JSON-LD), built from the same views as the
+pages: a ``HowTo`` per way to stop AI training on a guide, and a ``FAQPage`` for the comparison's
+questions. Plain text only: the **label** markers of the data are removed."""
+
+from __future__ import annotations
+
+from optout_atlas import views
+from optout_atlas.model import Mechanism, Platform
+
+SURFACE_NAMES = {"web": "Web", "ios": "iOS", "android": "Android", "app": "iOS and Android"}
+
+
+def plain(text: str) -> str:
+    return " ".join(str(text).replace("**", "").split())
+
+
+def howto(mechanism: Mechanism, *, url: str, language: str, surface_names: dict[str, str]) -> dict:
+    """One way to stop AI training, as a schema.org HowTo with a section per surface."""
+    data: dict = {
+        "@type": "HowTo",
+        "name": plain(mechanism.title),
+        "inLanguage": language,
+        "step": [
+            {
+                "@type": "HowToSection",
+                "name": surface_names.get(surface, surface),
+                "itemListElement": [
+                    {"@type": "HowToStep", "position": n, "text": plain(step)}
+                    for n, step in enumerate(mechanism.steps[surface], start=1)
+                ],
+            }
+            for surface in mechanism.surfaces
+        ],
+    }
+    if mechanism.minutes:
+        data["totalTime"] = f"PT{mechanism.minutes}M"
+    if url:
+        data["url"] = f"{url}#{mechanism.id}"
+    return data
+
+
+def guide(platform: Platform, *, url: str, language: str, surface_names: dict[str, str]) -> dict:
+    """The JSON-LD of a guide: its stopping mechanisms as HowTo items."""
+    items = [
+        howto(m, url=url, language=language, surface_names=surface_names)
+        for m in platform.mechanisms
+        if m.kind in views.STOPPING_KINDS
+    ]
+    return {"@context": "https://schema.org", "@graph": items}
+
+
+def faq(questions: list[tuple[str, str]], *, language: str) -> dict:
+    """A FAQPage from (question, answer) pairs."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "inLanguage": language,
+        "mainEntity": [
+            {"@type": "Question", "name": plain(q), "acceptedAnswer": {"@type": "Answer", "text": plain(a)}}
+            for q, a in questions
+        ],
+    }
