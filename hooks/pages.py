@@ -9,12 +9,14 @@ runs twice (see ``research/mkdocs-pipeline.md`` §1.2):
 
 - ``_add_generated`` (priority 50, before i18n): adds every page for *every* language, with a
   source path that pretends to live in ``docs_dir``, so that i18n can compute the alternates
-  (language switcher, sitemap) of each page;
-- ``_restore_generated`` (priority -200, after i18n): puts the generated Markdown back into the
-  File objects i18n re-created, and marks them as generated (no "edit this page" to a file that
-  does not exist).
+  (language switcher, sitemap) of each page. This needs the list of pages, not their content;
+- ``_restore_generated`` (priority -200, after i18n): puts the generated Markdown into the File
+  objects i18n re-created (the pages of the language being built), and marks them as generated
+  (no "edit this page" to a file that does not exist).
 
-Both run once per language build; rendering is cached per data version and language.
+Both run once per language build. A language's pages are rendered in that language's build, so
+each page is rendered once per build, and only one language's pages are in memory at a time
+(holding every language's pages would take memory in proportion to platforms times languages).
 """
 
 from __future__ import annotations
@@ -33,16 +35,16 @@ from optout_atlas.render import TEMPLATE_DIR
 
 GENERATED_BY = "hooks/pages.py"
 
-# src_uri -> Markdown, for the files added in this build
-_contents: dict[str, str] = {}
+# The pages added in this language build: src_uri -> (language, src_uri in the default language)
+_generated: dict[str, tuple[str, str]] = {}
 # Pages linked from an index page rather than listed in the navigation.
 # Guides are listed on their index (and the home page) rather than in the sidebar: the sidebar is
 # rendered into every page, so listing N guides there would make the build quadratic in N.
 NOT_IN_NAV_PREFIXES = ("guides/", "regions/", "embed/")
-# Rendered pages per language, for one version of the data: every language build needs every
-# language's pages, but each language is rendered only once.
+# The pages rendered in this language build, by language (normally only the language being built)
 _rendered: dict[str, dict[str, str]] = {}
-_rendered_from: list[Dataset] = []
+# The dataset of this language build (validated by hooks/data.py at the start of the build)
+_dataset: list[Dataset] = []
 
 # ---------------------------------------------------------------------------------------------
 # Hooks
@@ -57,15 +59,20 @@ def _add_generated(files: Files, *, config: MkDocsConfig) -> Files:
     templates = [f for f in files if f.src_uri.startswith(prefix) and f.src_dir != config.docs_dir]
     for file in templates:
         files.remove(file)
-    _contents.clear()
+    english = site.dataset(config)
+    _dataset[:] = [english]
+    _generated.clear()
+    _rendered.clear()
+    paths = _page_paths(config, english)
     for language in site.languages(config):
-        for src_uri, markdown in _pages(config, language).items():
+        for src_uri in paths:
             uri = site.localized_uri(src_uri, language, default)
             if files.get_file_from_path(uri) is not None:
                 raise Abort(f"docs/{uri} exists, but {GENERATED_BY} generates that page; remove the file")
-            file = File.generated(config, uri, content=markdown, inclusion=_inclusion(src_uri))
+            # No content yet: i18n re-creates the file from its path anyway (see module docstring).
+            file = File.generated(config, uri, content="", inclusion=_inclusion(src_uri))
             file.abs_src_path = os.path.join(config.docs_dir, file.src_path)  # see module docstring
-            _contents[uri] = markdown
+            _generated[uri] = (language, src_uri)
             files.append(file)
     return files
 
@@ -73,8 +80,9 @@ def _add_generated(files: Files, *, config: MkDocsConfig) -> Files:
 @event_priority(-200)  # after the i18n plugin re-created the files
 def _restore_generated(files: Files, *, config: MkDocsConfig) -> Files:
     for file in files:
-        if file.src_uri in _contents:
-            file.content_string = _contents[file.src_uri]
+        if file.src_uri in _generated:
+            language, src_uri = _generated[file.src_uri]
+            file.content_string = _pages(config, language)[src_uri]
             file.generated_by = GENERATED_BY
             file.inclusion = _inclusion(file.src_uri)
     return files
@@ -87,13 +95,27 @@ on_files = CombinedEvent(_add_generated, _restore_generated)
 # ---------------------------------------------------------------------------------------------
 
 
+def _page_paths(config: MkDocsConfig, english: Dataset) -> list[str]:
+    """Every generated page, as its source path in the default language, in the order ``_pages``
+    renders the default language. That order is the site's: i18n places each page where its
+    first file appears, and the default language's files are added first."""
+    default = site.default_language(config)
+    dataset = site.localized(config, default, english=english)
+    paths = ["guides/index.md"]
+    for platform in dataset.platforms:
+        paths += [f"guides/{platform.id}.md", f"embed/{platform.id}.md"]
+    paths += ["compare.md", "timeline.md", "regions/index.md"]
+    regions = site.renderer(config, default).region_links(dataset)
+    paths += [f"regions/{code.lower()}.md" for code, _name in regions]
+    return paths
+
+
 def _pages(config: MkDocsConfig, language: str) -> dict[str, str]:
-    english = site.dataset(config)
-    if not _rendered_from or _rendered_from[0] is not english:
-        _rendered.clear()
-        _rendered_from[:] = [english]
+    """The pages of ``language``, by source path in the default language: rendered once per
+    language build, from the dataset that build validated."""
     if language not in _rendered:
-        dataset = site.localized(config, language)
+        _rendered.clear()  # a language build needs only its own language
+        dataset = site.localized(config, language, english=_dataset[0])
         renderer = site.renderer(config, language)
         pages = {"guides/index.md": renderer.guides_index(dataset)}
         for platform in dataset.platforms:

@@ -93,6 +93,8 @@ def test_embed_pages_have_the_steps_and_no_site_chrome(site, dataset, language):
         assert html.select_one(f'article a[href="../../guides/{platform.id}/"]')
     index = json.loads((site / "search" / "search_index.json").read_text())
     assert not [doc for doc in index["docs"] if "/embed/" in "/" + doc["location"]]
+    regions = {doc["location"].split("#")[0] for doc in index["docs"] if "regions/" in doc["location"]}
+    assert regions and all(location.endswith("regions/") for location in regions)  # only the index
 
 
 @pytest.mark.build

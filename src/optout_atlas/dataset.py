@@ -10,6 +10,7 @@ page) loads and validates the data once.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -282,9 +283,26 @@ _cache_lock = threading.Lock()
 _cache: dict[tuple, Dataset] = {}
 
 
+_DATA_SUFFIXES = (".yml", ".yaml", ".json")
+
+
 def _fingerprint(data_dir: Path) -> tuple:
-    files = sorted(p for p in data_dir.rglob("*") if p.suffix in (".yml", ".yaml", ".json") and p.is_file())
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    """Path, modification time and size of every data file under ``data_dir``. Every hook asks
+    for the dataset, several times per language build, so this is one ``scandir`` and one
+    ``stat`` per file (symbolic links to folders are not followed, as ``Path.rglob`` does not)."""
+    found: list[tuple[tuple[str, ...], str, int, int]] = []
+
+    def scan(folder: str, parts: tuple[str, ...]) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir() and not entry.is_symlink():
+                    scan(entry.path, (*parts, entry.name))
+                elif os.path.splitext(entry.name)[1] in _DATA_SUFFIXES and entry.is_file():
+                    status = entry.stat()
+                    found.append(((*parts, entry.name), entry.path, status.st_mtime_ns, status.st_size))
+
+    scan(str(data_dir), ())
+    return tuple((path, mtime, size) for _, path, mtime, size in sorted(found))
 
 
 def cached_dataset(data_dir: Path, *, today: dt.date) -> Dataset:

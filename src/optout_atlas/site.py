@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
@@ -80,24 +82,50 @@ def localized_uri(src_uri: str, language: str, default: str) -> str:
     return f"{stem}.{language}{dot}{suffix}"
 
 
-# Localised datasets of the current data version, by language: every language build renders the
-# pages of every language (see hooks/pages.py), but each language is translated only once.
+# The localised dataset of the language being built, for the current data version. Each language
+# build reads only its own language (hooks/pages.py lists the other languages' pages without
+# rendering them), so one is kept: the languages of a large site do not all stay in memory.
 _localized: dict[str, Dataset] = {}
 _localized_from: list[Dataset] = []
 
 
-def localized(config: MkDocsConfig, language: str) -> Dataset:
-    """The dataset in ``language``: translated strings, English marked where they are missing."""
-    english = dataset(config)
+def localized(config: MkDocsConfig, language: str, *, english: Dataset | None = None) -> Dataset:
+    """The dataset in ``language``: translated strings, English marked where they are missing.
+    ``english``: the dataset, when the caller has just asked for it (saves checking the data
+    files again)."""
+    english = english or dataset(config)
+    if language == translation.SOURCE_LANGUAGE:
+        return english  # what translation.localize returns for it
     if not _localized_from or _localized_from[0] is not english:
         _localized.clear()
         _localized_from[:] = [english]
     if language not in _localized:
+        _localized.clear()
         _localized[language] = translation.localize(english, language, locales_dir(config))
     return _localized[language]
 
 
 _renderers: dict[tuple, Renderer] = {}
+
+
+class _SharedBytecode(jinja2.BytecodeCache):
+    """Compiled page templates, shared by the renderers of every language: they differ only in
+    their translations, which are looked up when a page is rendered, so each template is compiled
+    once instead of once per language. A template whose source changed is compiled again (Jinja
+    compares a checksum of the source)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_bytecode = _SharedBytecode()
 
 
 def renderer(config: MkDocsConfig, language: str) -> Renderer:
@@ -113,4 +141,5 @@ def renderer(config: MkDocsConfig, language: str) -> Renderer:
             site_url=config.site_url or "",
             default_language=default_language(config),
         )
+        _renderers[key].env.bytecode_cache = _bytecode
     return _renderers[key]

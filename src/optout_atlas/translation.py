@@ -342,7 +342,7 @@ def localize(dataset: Dataset, language: str, locales_dir: Path) -> Dataset:
     if language == SOURCE_LANGUAGE:
         return dataset
     translate = translator(locales_dir, language, "data")
-    raw = copy.deepcopy(dataset.raw)
+    raw = _copy(dataset.raw)
     for message in data_messages(dataset.raw):
         *parents, key = message.path
         container = raw
@@ -353,6 +353,23 @@ def localize(dataset: Dataset, language: str, locales_dir: Path) -> Dataset:
         else:
             container[key] = translate(message.context, message.text)
     return build_dataset(raw, data_dir=dataset.data_dir, language=language)
+
+
+def _copy(value):
+    """A deep copy of loaded YAML values: what ``copy.deepcopy`` makes of them, several times
+    faster. They are only dicts, lists and immutable scalars, and never share a container
+    (``yamlfile`` rejects aliases), so there is no sharing to preserve."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
+    if kind in _IMMUTABLE:
+        return value
+    return copy.deepcopy(value)
+
+
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 
 
 def language_name(language: str) -> str:

@@ -6,7 +6,9 @@ Guides, the home page and (later) comparison tables all read these views, so the
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from functools import partial
 
 from optout_atlas.model import Default, Mechanism, Platform
 from optout_atlas.regions import OTHER, Regions
@@ -16,6 +18,50 @@ STOPPING_KINDS = frozenset({"setting", "objection_form"})
 
 # Statuses under which the platform trains on data by default.
 TRAINED_BY_DEFAULT = frozenset({"opt_out", "no_choice"})
+
+
+# --------------------------------------------------------------------------------------------
+# Memory of computed values: every page of every language asks the same questions of the same
+# (immutable) platforms and regions, and large sites have many pages per platform and region.
+# --------------------------------------------------------------------------------------------
+
+
+class _PerObject:
+    """A dict of computed values for each live object of the model. The model's frozen
+    dataclasses hold dicts, so they cannot be hashed: the key is the object's identity, and the
+    entry goes when the object is garbage-collected (so an id is never reused for a stale entry,
+    and a long ``mkdocs serve`` does not accumulate old data)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[weakref.ref, dict]] = {}
+
+    def of(self, obj) -> dict:
+        key = id(obj)
+        entry = self._entries.get(key)
+        if entry is None or entry[0]() is not obj:
+            try:
+                reference = weakref.ref(obj, partial(self._forget, key))
+            except TypeError:  # not weak-referenceable: nothing is remembered
+                return {}
+            entry = self._entries[key] = (reference, {})
+        return entry[1]
+
+    def _forget(self, key: int, reference: weakref.ref) -> None:
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] is reference:
+            del self._entries[key]
+
+
+_memory = _PerObject()
+
+
+def _countries(regions: Regions, code: str) -> frozenset[str]:
+    """``regions.countries(code)``, remembered per ``Regions``."""
+    known = _memory.of(regions).setdefault("countries", {})
+    found = known.get(code)
+    if found is None:
+        found = known[code] = regions.countries(code)
+    return found
 
 
 def available_in(mechanism_regions: tuple[str, ...], region: str, regions: Regions) -> bool:
@@ -28,8 +74,8 @@ def available_in(mechanism_regions: tuple[str, ...], region: str, regions: Regio
         return True
     if region == OTHER:
         return False
-    wanted = regions.countries(region)
-    return any(wanted <= regions.countries(code) for code in mechanism_regions)
+    wanted = _countries(regions, region)
+    return any(wanted <= _countries(regions, code) for code in mechanism_regions)
 
 
 @dataclass(frozen=True)
@@ -63,6 +109,14 @@ class RegionRow:
 
 def region_rows(platform: Platform, regions: Regions) -> tuple[RegionRow, ...]:
     """The summary box of a platform: one row per default, ``OTHER`` last."""
+    known = _memory.of(platform).setdefault("region_rows", {})
+    found = known.get(id(regions))
+    if found is None or found[0] is not regions:
+        found = known[id(regions)] = (regions, _region_rows(platform, regions))
+    return found[1]
+
+
+def _region_rows(platform: Platform, regions: Regions) -> tuple[RegionRow, ...]:
     rows = []
     for default in platform.defaults:
         available = tuple(
@@ -82,6 +136,13 @@ def cited_sources(platform: Platform) -> list[str]:
     """Source ids in the order the guide first cites them. The guide defines its footnotes in this
     order, so a source's number is its position here plus one, on the guide and on every page
     that links to the guide's footnotes."""
+    known = _memory.of(platform)
+    if "cited_sources" not in known:
+        known["cited_sources"] = tuple(_cited_sources(platform))
+    return list(known["cited_sources"])
+
+
+def _cited_sources(platform: Platform) -> list[str]:
     order: dict[str, None] = {}
 
     def add(ids):
@@ -126,7 +187,15 @@ def source_numbers(platforms) -> dict[str, dict[str, int]]:
 def resolve_default(platform: Platform, region: str, regions: Regions) -> Default | None:
     """The default that applies in ``region``: one naming it, else the smallest group that
     contains it, else the platform's ``OTHER`` entry; ``None`` when the data says nothing."""
-    wanted = regions.countries(region) if region != OTHER else frozenset()
+    known = _memory.of(platform).setdefault("resolve_default", {})
+    found = known.get((region, id(regions)))
+    if found is None or found[0] is not regions:
+        found = known[(region, id(regions))] = (regions, _resolve_default(platform, region, regions))
+    return found[1]
+
+
+def _resolve_default(platform: Platform, region: str, regions: Regions) -> Default | None:
+    wanted = _countries(regions, region) if region != OTHER else frozenset()
     best: tuple[int, Default] | None = None
     for default in platform.defaults:
         if region in default.regions:
@@ -134,7 +203,7 @@ def resolve_default(platform: Platform, region: str, regions: Regions) -> Defaul
         for code in default.regions:
             if code == OTHER or region == OTHER:
                 continue
-            members = regions.countries(code)
+            members = _countries(regions, code)
             if wanted and wanted <= members and (best is None or len(members) < best[0]):
                 best = (len(members), default)
     if best:
