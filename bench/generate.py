@@ -407,7 +407,7 @@ def write_baseline(project: Path, target: Path, *, languages: list[str] | None =
             site_url="",
             default_language=default,
         )
-        for src_uri, markdown in _pages(renderer, dataset).items():
+        for src_uri, markdown in renderer.pages(dataset).items():
             uri = site.localized_uri(src_uri, language, default)
             path = docs / uri
             if path.exists():
@@ -415,25 +415,11 @@ def write_baseline(project: Path, target: Path, *, languages: list[str] | None =
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(markdown, encoding="utf-8")
             written.add(uri)
-        _fill_markers(docs, language, default, renderer, dataset, markers_hook.MARKER, site.localized_uri)
+        _fill_markers(docs, language, default, renderer, dataset, markers_hook.MARKER)
     return target
 
 
-def _pages(renderer, dataset) -> dict[str, str]:
-    """Every page ``hooks/pages.py`` generates for one language (its ``_pages``)."""
-    pages = {"guides/index.md": renderer.guides_index(dataset)}
-    for platform in dataset.platforms:
-        pages[f"guides/{platform.id}.md"] = renderer.guide(dataset, platform)
-        pages[f"embed/{platform.id}.md"] = renderer.embed(dataset, platform)
-    pages["compare.md"] = renderer.compare(dataset)
-    pages["timeline.md"] = renderer.timeline(dataset)
-    pages["regions/index.md"] = renderer.regions_index(dataset)
-    for code, _name in renderer.region_links(dataset):
-        pages[f"regions/{code.lower()}.md"] = renderer.region(dataset, code)
-    return pages
-
-
-def _fill_markers(docs: Path, language: str, default: str, renderer, dataset, marker, localized_uri) -> None:
+def _fill_markers(docs: Path, language: str, default: str, renderer, dataset, marker) -> None:
     """Replace the markers of the language's hand-written pages, as ``hooks/markers.py`` does
     (which renders them in the language being built: the page's own language here, since every
     page with a marker exists in every language)."""
@@ -446,14 +432,10 @@ def _fill_markers(docs: Path, language: str, default: str, renderer, dataset, ma
             continue
 
         def render(match, src_uri=src_uri):
-            name = match.group(1)
-            if name == "platforms":
-                return renderer.platform_cards(dataset, link_prefix=_relative("guides/", src_uri))
-            if name == "statuses":
-                return renderer.render("statuses.md.j2")
-            if name == "regions":
-                return renderer.region_picker(dataset, link_prefix=_relative("regions/", src_uri))
-            raise SystemExit(f"{src_uri}: unknown marker {name}")
+            block = renderer.marker(match.group(1), dataset, src_uri=src_uri)
+            if block is None:
+                raise SystemExit(f"{src_uri}: unknown marker {match.group(0)}")
+            return block
 
         path.write_text(marker.sub(render, markdown), encoding="utf-8")
 
@@ -461,12 +443,6 @@ def _fill_markers(docs: Path, language: str, default: str, renderer, dataset, ma
 def _language_of(src_uri: str, default: str) -> str:
     parts = posixpath.basename(src_uri).split(".")
     return parts[-2] if len(parts) > 2 else default
-
-
-def _relative(target_dir: str, src_uri: str) -> str:
-    here = posixpath.dirname(src_uri)
-    relative = posixpath.relpath(target_dir, here or ".")
-    return "" if relative == "." else relative.rstrip("/") + "/"
 
 
 def _baseline_config(text: str, not_in_nav_prefixes: tuple[str, ...]) -> str:

@@ -356,7 +356,8 @@ def report(cases: list[Case], info: dict, notes: dict) -> str:
     out = ["# Build benchmark results", ""]
     out += [
         "Written by `bench/run.py` (see `bench/README.md`). Times are medians of "
-        f"{notes['runs']} builds per variant, run alternately as separate processes; the spread is "
+        f"{notes['runs']} builds per variant{notes['slow_runs']}, run alternately as separate processes; "
+        "the spread is "
         "min-max. *CPU* is the child's user + system time (less sensitive than wall time to other "
         "load on the machine). *ours*: the project's hooks generate every page from N synthetic "
         "platforms; *baseline*: the same pages as Markdown files, built by the same configuration "
@@ -569,6 +570,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--full", action="store_true", help="also run the slow cases (400 platforms x 10 languages)"
     )
+    parser.add_argument(
+        "--slow-runs", type=int, help="builds per variant for the slow cases (default: --runs)"
+    )
     parser.add_argument("--no-check", action="store_true", help="skip comparing ours with the baseline")
     parser.add_argument(
         "--count",
@@ -580,8 +584,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="working directory (default: a new temporary one, removed)")
     parser.add_argument("--output", type=Path, default=BENCH / "results.md")
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    if args.runs < 1 or (args.slow_runs is not None and args.slow_runs < 1):
+        parser.error("--runs and --slow-runs must be at least 1")
 
     sizes = [int(x) for x in args.sizes.split(",") if x]
     settings = [int(x) for x in args.languages.split(",") if x]
@@ -618,7 +622,8 @@ def main(argv: list[str] | None = None) -> int:
                 case = Case(platforms, languages)
                 language = LANGUAGE_SETTINGS[languages]
                 projects = {"ours": ours, "baseline": baselines[languages]}
-                for number in range(args.runs):
+                slow = (platforms, languages) in SLOW_CASES and args.slow_runs
+                for number in range(args.slow_runs if slow else args.runs):
                     order = VARIANTS if number % 2 == 0 else VARIANTS[::-1]
                     for variant in order:
                         site = root / f"site-{variant}-{languages}"
@@ -644,6 +649,11 @@ def main(argv: list[str] | None = None) -> int:
                 cases.append(case)
                 notes = {
                     "runs": args.runs,
+                    "slow_runs": (
+                        f" ({args.slow_runs} for {', '.join(f'{n} x {s}' for n, s in sorted(SLOW_CASES))})"
+                        if args.full and args.slow_runs
+                        else ""
+                    ),
                     "load_start": load_start,
                     "load_end": load_average(),
                     "duration": time.perf_counter() - started,

@@ -46,10 +46,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         _write(api / "schema.json", export.dumps(schema))
     folder = api if default else api / language
     generated = clock.today()
-    _write(folder / "data.json", export.dumps(export.export_document(dataset, generated=generated)))
-    for platform in dataset.platforms:
-        document = export.export_document(dataset, generated=generated, platform_ids=[platform.id])
-        _write(folder / "platforms" / f"{platform.id}.json", export.dumps(document))
+    whole = export.export_document(dataset, generated=generated)
+    _write(folder / "data.json", export.dumps(whole, compact=True))
+    for platform_id, document in export.platform_documents(whole):
+        _write(folder / "platforms" / f"{platform_id}.json", export.dumps(document, compact=True))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ Events:
 
 from __future__ import annotations
 
-import posixpath
 import re
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -44,19 +43,8 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
 
 def _render_marker(name: str, page: Page, config: MkDocsConfig) -> str:
     language = site.current_language(config)
-    dataset = site.localized(config, language)
     renderer = site.renderer(config, language)
-    if name == "platforms":
-        return renderer.platform_cards(dataset, link_prefix=_relative("guides/", page))
-    if name == "statuses":
-        return renderer.render("statuses.md.j2")
-    if name == "regions":
-        return renderer.region_picker(dataset, link_prefix=_relative("regions/", page))
-    raise PluginError(f"{page.file.src_uri}: unknown marker <!-- atlas:{name} -->")
-
-
-def _relative(target_dir: str, page: Page) -> str:
-    """A docs-relative directory as seen from the page's source file (for Markdown links)."""
-    here = posixpath.dirname(page.file.src_uri)
-    relative = posixpath.relpath(target_dir, here or ".")
-    return "" if relative == "." else relative.rstrip("/") + "/"
+    block = renderer.marker(name, site.localized(config, language), src_uri=page.file.src_uri)
+    if block is None:
+        raise PluginError(f"{page.file.src_uri}: unknown marker <!-- atlas:{name} -->")
+    return block

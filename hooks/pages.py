@@ -96,18 +96,11 @@ on_files = CombinedEvent(_add_generated, _restore_generated)
 
 
 def _page_paths(config: MkDocsConfig, english: Dataset) -> list[str]:
-    """Every generated page, as its source path in the default language, in the order ``_pages``
-    renders the default language. That order is the site's: i18n places each page where its
+    """Every generated page, as its source path in the default language, in the order the
+    default language renders them. That order is the site's: i18n places each page where its
     first file appears, and the default language's files are added first."""
     default = site.default_language(config)
-    dataset = site.localized(config, default, english=english)
-    paths = ["guides/index.md"]
-    for platform in dataset.platforms:
-        paths += [f"guides/{platform.id}.md", f"embed/{platform.id}.md"]
-    paths += ["compare.md", "timeline.md", "regions/index.md"]
-    regions = site.renderer(config, default).region_links(dataset)
-    paths += [f"regions/{code.lower()}.md" for code, _name in regions]
-    return paths
+    return site.renderer(config, default).page_paths(site.localized(config, default, english=english))
 
 
 def _pages(config: MkDocsConfig, language: str) -> dict[str, str]:
@@ -116,17 +109,7 @@ def _pages(config: MkDocsConfig, language: str) -> dict[str, str]:
     if language not in _rendered:
         _rendered.clear()  # a language build needs only its own language
         dataset = site.localized(config, language, english=_dataset[0])
-        renderer = site.renderer(config, language)
-        pages = {"guides/index.md": renderer.guides_index(dataset)}
-        for platform in dataset.platforms:
-            pages[f"guides/{platform.id}.md"] = renderer.guide(dataset, platform)
-            pages[f"embed/{platform.id}.md"] = renderer.embed(dataset, platform)
-        pages["compare.md"] = renderer.compare(dataset)
-        pages["timeline.md"] = renderer.timeline(dataset)
-        pages["regions/index.md"] = renderer.regions_index(dataset)
-        for code, _name in renderer.region_links(dataset):
-            pages[f"regions/{code.lower()}.md"] = renderer.region(dataset, code)
-        _rendered[language] = pages
+        _rendered[language] = site.renderer(config, language).pages(dataset)
     return _rendered[language]
 
 

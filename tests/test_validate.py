@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy as copy_module
 import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, TODAY, line_of
+from conftest import EXAMPLE, ROOT, TODAY, line_of
 
+from optout_atlas import validate, yamlfile
 from optout_atlas.dataset import load_dataset
 from optout_atlas.problems import DataError
 
@@ -247,3 +249,56 @@ def test_impossible_day_in_a_partial_date_is_a_problem_not_a_crash(data_dir):
     assert problems_for(data_dir, text) == [
         f"{FILE}:{line_of(text, '2025-02-30')}:11: events[0].date: '2025-02-30' is not a real date"
     ]
+
+
+def _mutations(value, path=()):
+    """Documents that differ from ``value`` in one place each, to probe every schema keyword."""
+    yield path, 7
+    yield path, ""
+    yield path, None
+    if isinstance(value, str):
+        yield path, value + "-2025-02-30"
+        yield path, "2025-02-30"
+        yield path, "http://" + value
+        yield path, "x" * 400
+    if isinstance(value, list):
+        yield path, []
+        if value:
+            yield path, [*value, value[0]]
+    if isinstance(value, dict):
+        yield path, {**value, "unexpected": 1}
+        for key in value:
+            yield path, {k: v for k, v in value.items() if k != key}
+    children = (
+        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    )
+    for key, child in children:
+        yield from _mutations(child, (*path, key))
+
+
+def _replaced(document, path, new):
+    if not path:
+        return new
+    copy = copy_module.deepcopy(document)
+    target = copy
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = new
+    return copy
+
+
+def test_the_fast_and_the_explaining_schema_checks_agree(data_dir):
+    """The compiled validator decides alone whether a document is valid (see validate.Schema):
+    if it passed a document the explaining one rejects, bad data would reach the site."""
+    schema = validate.load_schema(ROOT / "data" / "schema" / "platform.schema.json")
+    document, problems = yamlfile.load(data_dir / FILE)
+    assert not problems
+    checked = 0
+    for path, new in _mutations(document.value):
+        value = _replaced(document.value, path, new)
+        explained = next(iter(schema.explainer.iter_errors(value)), None) is None
+        assert schema.is_valid(value) == explained, (path, new)
+        checked += 1
+    assert checked > 500
+    for real in sorted((ROOT / "data" / "platforms").glob("*.yml")):
+        assert schema.is_valid(yamlfile.load(real)[0].value), real

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from optout_atlas import validate, yamlfile
+from optout_atlas import gcpause, validate, yamlfile
 from optout_atlas.model import (
     Category,
     CitedText,
@@ -58,6 +58,11 @@ def platform_files(data_dir: Path) -> list[Path]:
 
 def load_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
     """Load and validate ``data_dir``; raise :class:`DataError` with every problem found."""
+    with gcpause.paused():
+        return _load_dataset(Path(data_dir), today=today)
+
+
+def _load_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
     data_dir = Path(data_dir)
     schema_dir = data_dir / "schema"
     problems: list[Problem] = []

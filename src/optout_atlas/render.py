@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import html
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -16,10 +17,11 @@ from pathlib import Path
 
 import jinja2
 import segno
+from babel import Locale
 from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.lists import format_list
 
-from optout_atlas import freshness, structured, views
+from optout_atlas import freshness, gcpause, structured, views
 from optout_atlas.dataset import Dataset
 from optout_atlas.model import SURFACES, PartialDate, Platform
 from optout_atlas.regions import OTHER
@@ -89,6 +91,10 @@ class Renderer:
         base = site_url.rstrip("/") + "/" if site_url else EMBED_PLACEHOLDER
         self.base_url = base if language == default_language or not site_url else f"{base}{language}/"
         self.locale = babel_locale(language)
+        # Parsed once: Babel parses a locale given as text on every call, and a page of 400
+        # platforms formats thousands of dates, mostly the same ones.
+        self._babel_locale = Locale.parse(self.locale)
+        self._dates: dict[object, str] = {}
         self.today = today
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(Path(overrides_dir) / TEMPLATE_DIR),
@@ -117,16 +123,25 @@ class Renderer:
     # Filters -----------------------------------------------------------------------------
 
     def format_date(self, value: dt.date | PartialDate) -> str:
-        if isinstance(value, PartialDate):
-            if value.is_month:
-                return format_skeleton("yMMMM", value.first_day, locale=self.locale)
-            value = value.first_day
-        return format_date(value, format="long", locale=self.locale)
+        key = value
+        if key not in self._dates:
+            if isinstance(value, PartialDate):
+                if value.is_month:
+                    self._dates[key] = format_skeleton("yMMMM", value.first_day, locale=self._babel_locale)
+                    return self._dates[key]
+                value = value.first_day
+            self._dates[key] = format_date(value, format="long", locale=self._babel_locale)
+        return self._dates[key]
 
     def format_ago(self, value: dt.date) -> str:
         """How long before the build date: "10 days ago", "vor 11 Monaten". A unit is used only
         from 7 of it on, so recent checks read in days and old ones in months, not "1 year"."""
-        return format_timedelta(value - self.today, threshold=7, add_direction=True, locale=self.locale)
+        key = ("ago", value)
+        if key not in self._dates:
+            self._dates[key] = format_timedelta(
+                value - self.today, threshold=7, add_direction=True, locale=self._babel_locale
+            )
+        return self._dates[key]
 
     def region_names(self, dataset: Dataset, codes, *, everywhere: bool = False) -> str:
         """Region names as a localised list. With ``everywhere``, a list that includes ``OTHER``
@@ -137,7 +152,7 @@ class Renderer:
         if len(names) > 1 and OTHER in codes[1:] and self.locale.split("_")[0] not in CAPITALISED_NOUNS:
             index = list(codes).index(OTHER)  # "United States and all other regions"
             names[index] = names[index][:1].lower() + names[index][1:]
-        return format_list(names, locale=self.locale)
+        return format_list(names, locale=self._babel_locale)
 
     # Pages -------------------------------------------------------------------------------
 
@@ -295,6 +310,43 @@ class Renderer:
             "platform_cards.md.j2", dataset=dataset, link_prefix=link_prefix, **self._cards(dataset)
         )
 
+    # Whole sets of pages ----------------------------------------------------------------
+
+    def page_paths(self, dataset: Dataset) -> list[str]:
+        """The source path of every generated page, as in the default language, in the order
+        :meth:`pages` renders them."""
+        paths = ["guides/index.md"]
+        for platform in dataset.platforms:
+            paths += [f"guides/{platform.id}.md", f"embed/{platform.id}.md"]
+        paths += ["compare.md", "timeline.md", "regions/index.md"]
+        paths += [f"regions/{code.lower()}.md" for code, _name in self.region_links(dataset)]
+        return paths
+
+    def pages(self, dataset: Dataset) -> dict[str, str]:
+        """Every generated page of this language, by source path as in the default language."""
+        with gcpause.paused():  # rendering 400 guides allocates millions of objects; see gcpause
+            pages = {"guides/index.md": self.guides_index(dataset)}
+            for platform in dataset.platforms:
+                pages[f"guides/{platform.id}.md"] = self.guide(dataset, platform)
+                pages[f"embed/{platform.id}.md"] = self.embed(dataset, platform)
+            pages["compare.md"] = self.compare(dataset)
+            pages["timeline.md"] = self.timeline(dataset)
+            pages["regions/index.md"] = self.regions_index(dataset)
+            for code, _name in self.region_links(dataset):
+                pages[f"regions/{code.lower()}.md"] = self.region(dataset, code)
+        return pages
+
+    def marker(self, name: str, dataset: Dataset, *, src_uri: str) -> str | None:
+        """The block that replaces ``<!-- atlas:<name> -->`` in the hand-written page
+        ``src_uri`` (links are relative to it), or None for an unknown marker."""
+        if name == "platforms":
+            return self.platform_cards(dataset, link_prefix=relative_dir("guides/", src_uri))
+        if name == "statuses":
+            return self.render("statuses.md.j2")
+        if name == "regions":
+            return self.region_picker(dataset, link_prefix=relative_dir("regions/", src_uri))
+        return None
+
     def _cards(self, dataset: Dataset) -> dict:
         return {
             "rows_of": lambda platform: views.region_rows(platform, dataset.regions),
@@ -302,6 +354,13 @@ class Renderer:
                 dataset, codes, everywhere=everywhere
             ),
         }
+
+
+def relative_dir(target_dir: str, src_uri: str) -> str:
+    """A docs-relative directory as seen from the page ``src_uri`` (for Markdown links)."""
+    here = posixpath.dirname(src_uri)
+    relative = posixpath.relpath(target_dir, here or ".")
+    return "" if relative == "." else relative.rstrip("/") + "/"
 
 
 # Languages whose nouns keep their capital in mid-sentence.

@@ -109,10 +109,12 @@ _renderers: dict[tuple, Renderer] = {}
 
 
 class _SharedBytecode(jinja2.BytecodeCache):
-    """Compiled page templates, shared by the renderers of every language: they differ only in
-    their translations, which are looked up when a page is rendered, so each template is compiled
-    once instead of once per language. A template whose source changed is compiled again (Jinja
-    compares a checksum of the source)."""
+    """Compiled templates, kept for the life of the process and shared by every environment of
+    the same configuration. MkDocs makes a new Jinja environment for every build, the i18n plugin
+    runs one build per language and ``mkdocs serve`` one per change; the atlas makes a renderer per
+    language. Their templates differ only in the translations looked up while rendering, so each
+    is compiled once. A template whose source changed is compiled again (Jinja compares a
+    checksum of the source)."""
 
     def __init__(self) -> None:
         self._compiled: dict[str, bytes] = {}
@@ -125,7 +127,28 @@ class _SharedBytecode(jinja2.BytecodeCache):
         self._compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-_bytecode = _SharedBytecode()
+_bytecode: dict[tuple, _SharedBytecode] = {}
+
+
+def share_compiled_templates(env: jinja2.Environment) -> None:
+    """Give ``env`` the compiled templates of earlier environments configured like it (the
+    settings that change the compiled code are part of the key)."""
+    signature = (
+        tuple(sorted(env.extensions)),
+        getattr(env, "newstyle_gettext", None),
+        env.autoescape,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.keep_trailing_newline,
+        env.optimized,
+        env.block_start_string,
+        env.variable_start_string,
+        env.comment_start_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.newline_sequence,
+    )
+    env.bytecode_cache = _bytecode.setdefault(signature, _SharedBytecode())
 
 
 def renderer(config: MkDocsConfig, language: str) -> Renderer:
@@ -141,5 +164,5 @@ def renderer(config: MkDocsConfig, language: str) -> Renderer:
             site_url=config.site_url or "",
             default_language=default_language(config),
         )
-        _renderers[key].env.bytecode_cache = _bytecode
+        share_compiled_templates(_renderers[key].env)
     return _renderers[key]

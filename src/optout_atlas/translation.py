@@ -30,7 +30,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from optout_atlas import yamlfile
+from optout_atlas import gcpause, yamlfile
 from optout_atlas.dataset import Dataset, build_dataset
 from optout_atlas.regions import _territories
 
@@ -341,6 +341,11 @@ def localize(dataset: Dataset, language: str, locales_dir: Path) -> Dataset:
     marked :class:`Untranslated`). Labels stay in English; their translation goes beside them."""
     if language == SOURCE_LANGUAGE:
         return dataset
+    with gcpause.paused():
+        return _localize(dataset, language, locales_dir)
+
+
+def _localize(dataset: Dataset, language: str, locales_dir: Path) -> Dataset:
     translate = translator(locales_dir, language, "data")
     raw = _copy(dataset.raw)
     for message in data_messages(dataset.raw):

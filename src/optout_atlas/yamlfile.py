@@ -28,24 +28,39 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Path_ = tuple[str | int, ...]
 
 
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+# YAML 1.2 core schema: the words that are not text, and the forms of numbers.
+_WORDS = {word: _BOOL for word in ("true", "True", "TRUE", "false", "False", "FALSE")} | {
+    word: _NULL for word in ("~", "null", "Null", "NULL", "")
+}
+_NUMBER_STARTS = frozenset("-+0123456789.")
+_INT_FORM = re.compile(r"[-+]?[0-9]+")
+_FLOAT_FORM = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
 class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader with YAML 1.2 core-schema resolution of plain scalars."""
+    """Safe loader with YAML 1.2 core-schema resolution of plain scalars (``no``, ``on`` and
+    ``2025-11-03`` are text)."""
 
-    yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's class-level registry
+    def resolve(self, kind, value, implicit):
+        """The tag of an untagged node; called from C once per node, so kept short."""
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:  # quoted
+            return _STR
+        if value in _WORDS:
+            return _WORDS[value]
+        if value[:1] in _NUMBER_STARTS:
+            if _INT_FORM.fullmatch(value):
+                return _INT
+            if _FLOAT_FORM.fullmatch(value):
+                return _FLOAT
+        return _STR
 
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+0123456789."),
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -58,27 +73,45 @@ _SCALAR_TAGS = {
 
 @dataclass
 class YamlDocument:
-    """A loaded YAML file: its value and the position of every value and key in it."""
+    """A loaded YAML file: its value, and its node tree to find the line and column of any value
+    or key in it. Positions are looked up only when a problem is reported, so loading a valid
+    file records none."""
 
     path: Path
     value: object = None
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    node: yaml.Node | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
         return display_path(self.path)
 
+    def _nodes(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
+        """The key node and value node at ``path`` (the key is None for list items and the
+        root), or those of its nearest ancestor, and whether ``path`` was reached."""
+        key_node, node = None, self.node
+        for part in path:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                pair = next((pair for pair in node.value if pair[0].value == part), None)
+                if pair is None:
+                    return key_node, node, False
+                key_node, node = pair
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                key_node, node = None, node.value[part]
+            else:
+                return key_node, node, False
+        return key_node, node, True
+
     def position(self, path: Path_) -> tuple[int, int]:
         """Line and column of the value at ``path``, or of its nearest ancestor."""
-        path = tuple(path)
-        while path not in self.positions and path:
-            path = path[:-1]
-        return self.positions.get(path, (1, 1))
+        _key, node, _found = self._nodes(tuple(path))
+        return _mark(node) if node is not None else (1, 1)
 
     def key_position(self, path: Path_) -> tuple[int, int]:
         """Line and column of the key that ends ``path`` (falls back to the value's position)."""
-        return self.key_positions.get(tuple(path)) or self.position(path)
+        key, node, found = self._nodes(tuple(path))
+        if found and key is not None:
+            return _mark(key)
+        return _mark(node) if node is not None else (1, 1)
 
     def problem(self, path: Path_, message: str, *, at_key: bool = False) -> Problem:
         line, column = self.key_position(path) if at_key else self.position(path)
@@ -137,8 +170,8 @@ def load(path: Path) -> tuple[YamlDocument, list[Problem]]:
         return whole_file("file is empty")
 
     problems: list[Problem] = []
-    seen: set[int] = set()
-    document.value = _build(node, (), document, problems, seen)
+    document.node = node
+    document.value = _build(node, (), document, problems, set())
     if any(p.message == _ALIAS for p in problems):
         # The composed tree shares aliased nodes, so their marks point at the anchor. Parse the
         # events again (rare: only for a file that uses aliases) to name each alias's own place.
@@ -162,34 +195,32 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 def _build(node, path: Path_, document: YamlDocument, problems: list[Problem], seen: set[int]):
-    document.positions[path] = _mark(node)
+    """The plain value of ``node``; problems are placed at the node they concern."""
+
+    def problem(at: yaml.Node, where: Path_, message: str) -> None:
+        problems.append(Problem(document.name, *_mark(at), format_path(where), message))
+
     if id(node) in seen:
-        problems.append(document.problem(path, _ALIAS))
+        problem(node, path, _ALIAS)
         return None
     seen.add(id(node))
 
     if isinstance(node, yaml.MappingNode):
         result: dict[str, object] = {}
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                document.positions[path] = _mark(key_node)
-                problems.append(document.problem(path, "merge keys (<<) are not allowed; write the keys out"))
+                problem(key_node, path, "merge keys (<<) are not allowed; write the keys out")
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                document.positions[(*path, "?")] = _mark(key_node)
-                problems.append(document.problem((*path, "?"), "keys must be plain text"))
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                problem(key_node, (*path, "?"), "keys must be plain text")
                 continue
             key = key_node.value
-            child = (*path, key)
             if key in result:
-                first = document.key_positions[child]
-                document.key_positions[child] = _mark(key_node)
-                problems.append(
-                    document.problem(child, f"duplicate key (first defined on line {first[0]})", at_key=True)
-                )
+                problem(key_node, (*path, key), f"duplicate key (first defined on line {first_line[key]})")
                 continue
-            document.key_positions[child] = _mark(key_node)
-            result[key] = _build(value_node, child, document, problems, seen)
+            first_line[key] = key_node.start_mark.line + 1
+            result[key] = _build(value_node, (*path, key), document, problems, seen)
         return result
 
     if isinstance(node, yaml.SequenceNode):
@@ -197,18 +228,19 @@ def _build(node, path: Path_, document: YamlDocument, problems: list[Problem], s
             _build(item, (*path, index), document, problems, seen) for index, item in enumerate(node.value)
         ]
 
-    if node.tag not in _SCALAR_TAGS:
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        problems.append(document.problem(path, f"the tag {tag} is not allowed; write plain values"))
-        return None
-    if node.tag == "tag:yaml.org,2002:str":
+    tag = node.tag
+    if tag == _STR:
         return node.value
-    if node.tag == "tag:yaml.org,2002:null":
+    if tag not in _SCALAR_TAGS:
+        short = tag.replace("tag:yaml.org,2002:", "!!")
+        problem(node, path, f"the tag {short} is not allowed; write plain values")
         return None
-    if node.tag == "tag:yaml.org,2002:bool":
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
         return node.value.lower() == "true"
     try:
-        return int(node.value) if node.tag == "tag:yaml.org,2002:int" else float(node.value)
+        return int(node.value) if tag == "tag:yaml.org,2002:int" else float(node.value)
     except ValueError:
-        problems.append(document.problem(path, f"{node.value!r} is not a number"))
+        problem(node, path, f"{node.value!r} is not a number")
         return None
