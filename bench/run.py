@@ -324,6 +324,7 @@ def machine() -> dict:
         "Jinja2": version("Jinja2"),
         "Babel": version("Babel"),
         "jsonschema": version("jsonschema"),
+        "jsonschema-rs": version("jsonschema_rs"),
         "PyYAML": version("PyYAML"),
     }
 
