@@ -47,7 +47,12 @@ class Server:
     """``mkdocs serve`` in a child process, its log read line by line in a thread."""
 
     def __init__(self, project: Path, language: str):
-        env = {**os.environ, "ATLAS_LANGUAGE": language, "NO_MKDOCS_2_WARNING": "1"}
+        env = {
+            **os.environ,
+            "ATLAS_LANGUAGE": language,
+            "NO_MKDOCS_2_WARNING": "1",
+            "PYTHONIOENCODING": "utf-8",
+        }
         self.builds: list[tuple[float, float]] = []  # (seconds MkDocs reports, time the line came)
         self.lines: list[str] = []
         self._changed = threading.Condition()
@@ -57,7 +62,8 @@ class Server:
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
         )
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -72,11 +78,15 @@ class Server:
                 self._changed.notify_all()
 
     def wait_for_build(self, count: int, timeout: float = 300) -> tuple[float, float]:
+        """The ``count``-th build's (seconds, time logged); TimeoutError if it does not come."""
         with self._changed:
             if not self._changed.wait_for(lambda: len(self.builds) >= count, timeout=timeout):
-                tail = "\n".join(self.lines[-20:])
-                raise SystemExit(f"no rebuild after {timeout:.0f} s; mkdocs serve said:\n{tail}")
+                raise TimeoutError
             return self.builds[count - 1]
+
+    def tail(self) -> str:
+        with self._changed:
+            return "\n".join(self.lines[-20:])
 
     def stop(self) -> None:
         self.process.terminate()
@@ -91,7 +101,10 @@ def measure(project: Path, *, language: str, edits: int, platform_file: str) -> 
     server = Server(project, language)
     results = []
     try:
-        server.wait_for_build(1)
+        try:
+            server.wait_for_build(1)
+        except TimeoutError:
+            raise SystemExit("mkdocs serve did not build the site:\n" + server.tail()) from None
         path = project / "data" / "platforms" / platform_file
         original = path.read_text(encoding="utf-8")
         for number in range(1, edits + 1):
@@ -99,7 +112,14 @@ def measure(project: Path, *, language: str, edits: int, platform_file: str) -> 
             text = original if number % 2 == 0 else f"{original}# preview benchmark edit {number}\n"
             saved = time.perf_counter()
             path.write_text(text, encoding="utf-8")
-            seconds, logged = server.wait_for_build(number + 1)
+            for _attempt in range(3):  # a save the watcher missed (rare) is saved again
+                try:
+                    seconds, logged = server.wait_for_build(number + 1, timeout=30)
+                    break
+                except TimeoutError:
+                    os.utime(path)
+            else:
+                raise SystemExit(f"no rebuild after saving {path.name} three times:\n" + server.tail())
             results.append((seconds, logged - saved))
             print(f"edit {number}: build {seconds:.2f} s, save to reload {logged - saved:.2f} s", flush=True)
     finally:
@@ -145,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     with tempfile.TemporaryDirectory(prefix="atlas-preview-") as work:
         project = Path(work) / "project"
+        project.mkdir()
         for part in (*generate.PROJECT_PARTS, "data"):
             source = generate.ROOT / part
             if source.is_dir():
