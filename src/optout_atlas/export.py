@@ -60,16 +60,15 @@ def export_schema(schema_dir: Path) -> dict:
     }
 
 
-def export_document(dataset: Dataset, *, generated: dt.date, platform_ids: list[str] | None = None) -> dict:
-    """One export file: the whole (localised) dataset, or only ``platform_ids``."""
-    wanted = platform_ids or [p.id for p in dataset.platforms]
+def export_document(dataset: Dataset, *, generated: dt.date) -> dict:
+    """``data.json``: the whole (localised) dataset; see :func:`platform_documents` for one platform."""
     return {
         "version": EXPORT_VERSION,
         "language": dataset.language,
         "generated": generated.isoformat(),
         "region_groups": _plain(dataset.raw["regions"]["groups"]),
         "categories": _plain(dataset.raw["categories"]["categories"]),
-        "platforms": [_plain(dataset.raw["platforms"][platform_id]) for platform_id in wanted],
+        "platforms": [_plain(dataset.raw["platforms"][platform.id]) for platform in dataset.platforms],
     }
 
 

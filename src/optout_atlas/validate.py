@@ -163,17 +163,16 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def walk(value: object, path: Path_ = ()) -> Iterator[tuple[Path_, str, object]]:
-    """Every value in a loaded document, parents before children, in the file's order, with its
-    path and the nearest mapping key on that path (``covers`` for ``covers[2]``)."""
-    stack: list[tuple[Path_, str, object]] = [(path, "", value)]
+def walk(value: object, path: Path_ = ()) -> Iterator[tuple[Path_, object]]:
+    """Every value in a loaded document with its path, parents before children, in file order."""
+    stack: list[tuple[Path_, object]] = [(path, value)]
     while stack:
-        path, key, value = stack.pop()
-        yield path, key, value
+        path, value = stack.pop()
+        yield path, value
         if isinstance(value, dict):
-            stack.extend(((*path, k), k, v) for k, v in reversed(value.items()))
+            stack.extend(((*path, key), child) for key, child in reversed(value.items()))
         elif isinstance(value, list):
-            stack.extend(((*path, i), key, value[i]) for i in range(len(value) - 1, -1, -1))
+            stack.extend(((*path, index), value[index]) for index in range(len(value) - 1, -1, -1))
 
 
 def text_problems(document: YamlDocument, *, today: dt.date) -> list[Problem]:
@@ -267,7 +266,7 @@ def reference_problems(document: YamlDocument, *, regions: Regions, categories: 
         source_ids.add(source_id)
 
     cited: set[str] = set()
-    for path, _key, value in walk(data):
+    for path, value in walk(data):
         if not path or not isinstance(value, list):
             continue
         key = path[-1]

@@ -62,13 +62,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         return _STR
 
 
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-}
+_SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
 
 
 @dataclass
@@ -235,12 +229,12 @@ def _build(node, path: Path_, document: YamlDocument, problems: list[Problem], s
         short = tag.replace("tag:yaml.org,2002:", "!!")
         problem(node, path, f"the tag {short} is not allowed; write plain values")
         return None
-    if tag == "tag:yaml.org,2002:null":
+    if tag == _NULL:
         return None
-    if tag == "tag:yaml.org,2002:bool":
+    if tag == _BOOL:
         return node.value.lower() == "true"
     try:
-        return int(node.value) if tag == "tag:yaml.org,2002:int" else float(node.value)
+        return int(node.value) if tag == _INT else float(node.value)
     except ValueError:
         problem(node, path, f"{node.value!r} is not a number")
         return None
