@@ -103,6 +103,31 @@ sources:
 """
 
 
+# An archived version of the platform's own text: cited by the summary, last in the file.
+ARCHIVED = """\
+  - id: example-terms
+    title: Terms of Service
+    publisher: Example
+    url: https://example.com/terms
+    via: https://github.com/OpenTermsArchive/contrib-versions/blob/0123456789abcdef0123456789abcdef01234567/Example/Terms%20of%20Service.md
+    published: 2025-10-01
+    accessed: 2026-11-22
+    kind: archive
+    archive:
+      collection: contrib
+      service: Example
+      document: Terms of Service
+      recorded: 2026-02-20
+"""
+
+
+def with_archive(text: str = EXAMPLE) -> str:
+    """``text`` with ARCHIVED as its last source, cited by the summary."""
+    old = "  sources: [example-help]\nlast_verified"
+    assert old in text
+    return text.replace(old, "  sources: [example-help, example-terms]\nlast_verified", 1) + ARCHIVED
+
+
 def line_of(text: str, fragment: str) -> int:
     """1-based number of the first line of ``text`` containing ``fragment``."""
     for number, line in enumerate(text.splitlines(), start=1):

@@ -9,9 +9,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from conftest import ROOT, TODAY, with_archive
 
 from optout_atlas import export, views
+from optout_atlas.dataset import load_dataset
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / f"export-v{export.EXPORT_VERSION}.schema.json"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -33,6 +34,25 @@ def test_export_shape_is_frozen_for_its_version():
         "The export's shape changed. Publish it as a new version: bump EXPORT_VERSION in "
         "src/optout_atlas/export.py (it writes api/v<N>/) and add tests/snapshots/export-v<N>.schema.json."
     )
+
+
+def test_version_1_shows_archived_sources_as_the_platforms_own(data_dir):
+    """Version 1 predates archived sources: they stay valid v1, as the platform's own text, and
+    keep the link to the archived version."""
+    (data_dir / "platforms" / "example.yml").write_text(with_archive(), encoding="utf-8")
+    dataset = load_dataset(data_dir, today=TODAY)
+    document = export.export_document(dataset, generated=TODAY)
+    schema = export.export_schema(data_dir / "schema")
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    assert list(validator.iter_errors(document)) == []
+    sources = {s["id"]: s for s in document["platforms"][0]["sources"]}
+    assert sources["example-terms"]["kind"] == "platform"
+    assert "archive" not in sources["example-terms"]
+    assert sources["example-terms"]["via"].startswith(
+        "https://github.com/OpenTermsArchive/contrib-versions/blob/"
+    )
+    assert dataset.raw["platforms"]["example"]["sources"][2]["kind"] == "archive"  # the data is untouched
+    assert "archive" not in json.dumps(schema["$defs"]["source"]["properties"]["kind"]["enum"])
 
 
 @pytest.mark.build

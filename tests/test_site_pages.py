@@ -67,7 +67,7 @@ def test_comparison_has_every_platform_and_attribute(site, dataset):
         "Users under 18",
         "Shared with",
         "Legal basis stated",
-        "Last verified",
+        "Policy confirmed on",
     ]
     rows = table.select("tbody tr")
     assert [words(row.th) for row in rows] == [p.name for p in dataset.platforms]

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT, TODAY, line_of
+from conftest import EXAMPLE, ROOT, TODAY, line_of, with_archive
 
 from optout_atlas import validate, yamlfile
 from optout_atlas.dataset import load_dataset
@@ -302,3 +302,71 @@ def test_the_fast_and_the_explaining_schema_checks_agree(data_dir):
     assert checked > 500
     for real in sorted((ROOT / "data" / "platforms").glob("*.yml")):
         assert schema.is_valid(yamlfile.load(real)[0].value), real
+
+
+def test_archived_source_is_loaded_with_where_the_archive_keeps_it(data_dir):
+    platform = load_dataset_ok(data_dir, with_archive()).platforms[0]
+    source = platform.sources["example-terms"]
+    assert source.kind == "archive"
+    assert source.archive is not None
+    assert (source.archive.collection, source.archive.service, source.archive.document) == (
+        "contrib",
+        "Example",
+        "Terms of Service",
+    )
+    assert source.archive.recorded == dt.date(2026, 2, 20)
+    assert platform.sources["example-help"].archive is None
+
+
+ARCHIVE_PROBLEMS = {
+    "archive-without-its-object": (
+        "    kind: archive\n    archive:\n      collection: contrib\n      service: Example\n      document: Terms of Service\n      recorded: 2026-02-20\n",
+        "    kind: archive\n",
+        "- id: example-terms",
+        "5: sources[2]: missing required field 'archive'",
+    ),
+    "archive-without-its-copy": (
+        "    via: https://github.com/OpenTermsArchive/contrib-versions/blob/0123456789abcdef0123456789abcdef01234567/Example/Terms%20of%20Service.md\n",
+        "",
+        "- id: example-terms",
+        "5: sources[2]: missing required field 'via'",
+    ),
+    "archive-object-on-another-kind": (
+        "    kind: archive\n",
+        "    kind: platform\n",
+        "    archive:",
+        "5: sources[2].archive: 'archive' belongs only to sources of kind 'archive'",
+    ),
+    "recorded-in-the-future": (
+        "recorded: 2026-02-20",
+        "recorded: 2026-11-23",
+        "recorded:",
+        "17: sources[2].archive.recorded: 2026-11-23 is in the future (today is 2026-11-22)",
+    ),
+    "recorded-not-a-real-date": (
+        "recorded: 2026-02-20",
+        "recorded: 2026-02-30",
+        "recorded:",
+        "17: sources[2].archive.recorded: '2026-02-30' is not a real date (expected YYYY-MM-DD)",
+    ),
+    "recorded-after-it-was-read": (
+        "accessed: 2026-11-22\n    kind: archive",
+        "accessed: 2026-01-10\n    kind: archive",
+        "recorded:",
+        "17: sources[2].archive.recorded: 2026-02-20 is after accessed (2026-01-10): a version is read after it is recorded",
+    ),
+    "unknown-archive-field": (
+        "      document: Terms of Service\n",
+        "      document: Terms of Service\n      commit: 0123456\n",
+        "commit:",
+        "7: sources[2].archive.commit: unknown field 'commit'; allowed: collection, service, document, recorded",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "anchor", "expected"), ARCHIVE_PROBLEMS.values(), ids=ARCHIVE_PROBLEMS.keys()
+)
+def test_archived_source_problems_name_file_line_and_field(data_dir, old, new, anchor, expected):
+    text = replace(old, new, with_archive())
+    assert problems_for(data_dir, text) == [f"{FILE}:{line_of(text, anchor)}:{expected}"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ROOT, TODAY
+from conftest import ROOT, TODAY, with_archive
 
 from optout_atlas import views
 from optout_atlas.dataset import load_dataset
@@ -81,3 +81,20 @@ def test_guide_markdown_for_the_example(data_dir):
         in markdown
     )
     assert markdown.count("{ #ai-setting }") == 1
+
+
+def test_archived_source_reads_as_the_platforms_own_text_with_its_date(data_dir):
+    (data_dir / "platforms" / "example.yml").write_text(with_archive(), encoding="utf-8")
+    dataset = load_dataset(data_dir, today=TODAY)
+    markdown = Renderer(ROOT / "overrides", today=TODAY).guide(dataset, dataset.platforms[0])
+    footnote = next(line for line in markdown.splitlines() if line.startswith("[^example-terms]:"))
+    assert footnote == (
+        "[^example-terms]: Terms of Service. Example, October 1, 2025 (the platform's own text, archived"
+        " by Open Terms Archive on February 20, 2026). <https://example.com/terms> Archived copy:"
+        " <https://github.com/OpenTermsArchive/contrib-versions/blob/0123456789abcdef0123456789abcdef01234567"
+        "/Example/Terms%20of%20Service.md> Accessed November 22, 2026."
+    )
+    note = next(line for line in markdown.splitlines() if line.startswith("[^regulator-note]:"))
+    assert (
+        "(regulator or court)" in note and "Read through a copy: <https://copy.example.net/statement>" in note
+    )

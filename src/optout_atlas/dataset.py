@@ -17,6 +17,7 @@ from pathlib import Path
 
 from optout_atlas import gcpause, validate, yamlfile
 from optout_atlas.model import (
+    Archive,
     Category,
     CitedText,
     DataUse,
@@ -182,6 +183,12 @@ def _partial(text: str | None) -> PartialDate | None:
     return PartialDate.parse(text) if text else None
 
 
+def _archive(item: dict | None) -> Archive | None:
+    if item is None:
+        return None
+    return Archive(item["collection"], item["service"], item["document"], _date(item["recorded"]))
+
+
 def _cited(item: dict) -> CitedText:
     return CitedText(item["text"], tuple(item["sources"]))
 
@@ -207,6 +214,7 @@ def build_platform(d: dict, categories: dict[str, Category], path: Path) -> Plat
                 via=s.get("via"),
                 published=_partial(s.get("published")),
                 note=s.get("note"),
+                archive=_archive(s.get("archive")),
             )
             for s in d["sources"]
         },

@@ -9,6 +9,10 @@ Every file has the same top level: ``version``, ``language``, ``generated``, ``r
 ``categories`` and ``platforms`` (all of them in ``data.json``, one in ``platforms/<id>.json``).
 Text is in the file's language, English where a translation is missing; labels stay in English,
 with ``label_translation`` beside them in other languages.
+
+Version 1 predates archived sources (``kind: archive`` with an ``archive`` object): in it they
+appear as ``kind: platform`` (they are the platform's own text) without the ``archive`` object;
+``via`` still links the archived version.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ def export_schema(schema_dir: Path) -> dict:
     definitions = copy.deepcopy(platform.pop("$defs"))
     for key in ("$schema", "$id"):
         platform.pop(key, None)
+    _as_v1_source(definitions)
     definitions["mechanism"]["properties"]["label_translation"] = {
         "description": "The label's meaning in the file's language (absent in English).",
         "type": "string",
@@ -60,6 +65,30 @@ def export_schema(schema_dir: Path) -> dict:
     }
 
 
+# Version 1's words for the source fields whose meaning later versions widened.
+V1_SOURCE_KIND = (
+    "platform: the platform's own page or statement; regulator: a regulator, court or official body; "
+    "press: news outlets and law firms; third_party: blogs, trackers and guides (least reliable)."
+)
+V1_SOURCE_VIA = (
+    "The address of the copy that was actually read, when the original could not be "
+    "(an archive or syndicated copy)."
+)
+
+
+def _as_v1_source(definitions: dict) -> None:
+    """The source definition as version 1 published it: no ``archive`` kind or object."""
+    source = definitions["source"]
+    for keyword in ("if", "then", "else"):
+        source.pop(keyword, None)
+    source["properties"].pop("archive", None)
+    kind = source["properties"]["kind"]
+    kind["enum"] = [value for value in kind["enum"] if value != "archive"]
+    kind["description"] = V1_SOURCE_KIND
+    source["properties"]["via"]["description"] = V1_SOURCE_VIA
+    definitions.pop("archive", None)
+
+
 def export_document(dataset: Dataset, *, generated: dt.date) -> dict:
     """``data.json``: the whole (localised) dataset; see :func:`platform_documents` for one platform."""
     return {
@@ -68,8 +97,18 @@ def export_document(dataset: Dataset, *, generated: dt.date) -> dict:
         "generated": generated.isoformat(),
         "region_groups": _plain(dataset.raw["regions"]["groups"]),
         "categories": _plain(dataset.raw["categories"]["categories"]),
-        "platforms": [_plain(dataset.raw["platforms"][platform.id]) for platform in dataset.platforms],
+        "platforms": [_v1_platform(_plain(dataset.raw["platforms"][p.id])) for p in dataset.platforms],
     }
+
+
+def _v1_platform(platform: dict) -> dict:
+    """``platform`` (a fresh copy) in version 1's shape: archived sources become the platform's
+    own (``kind: platform``), without the ``archive`` object that version 1 does not know."""
+    for source in platform["sources"]:
+        if source.get("kind") == "archive":
+            source["kind"] = "platform"
+            source.pop("archive", None)
+    return platform
 
 
 def platform_documents(document: dict) -> Iterator[tuple[str, dict]]:

@@ -46,16 +46,27 @@ class PartialDate:
 
 
 @dataclass(frozen=True)
+class Archive:
+    """Where Open Terms Archive keeps the version of a platform's document that a source cites."""
+
+    collection: str  # its versions live in github.com/OpenTermsArchive/<collection>-versions
+    service: str
+    document: str
+    recorded: dt.date  # the day the archive recorded this version
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     title: str
     publisher: str
     url: str
     accessed: dt.date
-    kind: str
+    kind: str  # platform | archive | regulator | press | third_party
     via: str | None = None
     published: PartialDate | None = None
     note: str | None = None
+    archive: Archive | None = None  # set exactly when kind is "archive"
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,11 @@ from optout_atlas.problems import Problem
 from optout_atlas.regions import Regions, country_codes
 from optout_atlas.yamlfile import Path_, YamlDocument
 
-DATE_FIELDS = {"last_verified", "accessed", "published", "since", "date"}
+DATE_FIELDS = {"last_verified", "accessed", "published", "since", "date", "recorded"}
 # Dates that may lie ahead: an announced event, or a default that starts on an announced day.
 SCHEDULED_DATE_FIELDS = {"since", "date"}
 # Dates the schema checks as full dates (format: date); the others may be a month.
-FULL_DATE_FIELDS = {"last_verified", "accessed"}
+FULL_DATE_FIELDS = {"last_verified", "accessed", "recorded"}
 MAX_SCHEDULED_AHEAD = dt.timedelta(days=366)
 _HTML = re.compile(r"<\s*[A-Za-z/!?]")
 _MARKDOWN_LINK = re.compile(r"\]\s*\(|!\[")
@@ -90,6 +90,16 @@ def schema_problems(document: YamlDocument, schema: Schema) -> list[Problem]:
                 problems.append(
                     document.problem((*path, key), f"unknown field '{key}'{suggestion}", at_key=True)
                 )
+            continue
+        if (
+            error.validator == "not"
+            and isinstance(error.validator_value, dict)
+            and set(error.validator_value) == {"required"}
+        ):
+            # a field that another field's value rules out: point at the field itself
+            for key in error.validator_value["required"]:
+                message = error.schema.get("description") or f"field '{key}' is not allowed here"
+                problems.append(document.problem((*path, key), message, at_key=True))
             continue
         problems.append(document.problem(path, _schema_message(error), at_key=False))
     if not problems:  # the two disagree: never let the document through unexplained
@@ -190,7 +200,10 @@ def text_problems(document: YamlDocument, *, today: dt.date) -> list[Problem]:
                 document.problem(path, "links are not allowed in text; put addresses in a url field")
             )
         if key in DATE_FIELDS and path[-1] == key:
-            problems.extend(_date_problems(document, path, value, today))
+            found = _date_problems(document, path, value, today)
+            if not found and key == "recorded":
+                found = _recorded_problems(document, path, value)
+            problems.extend(found)
 
     def visit(value: object, path: Path_, key: str) -> None:  # recursion: the fastest walk here
         if isinstance(value, str):
@@ -241,6 +254,25 @@ def _date_problems(document: YamlDocument, path: Path_, text: str, today: dt.dat
         return []
     if date.first_day > today:
         return [document.problem(path, f"{text} is in the future (today is {today.isoformat()})")]
+    return []
+
+
+def _recorded_problems(document: YamlDocument, path: Path_, recorded: str) -> list[Problem]:
+    """An archived version cannot have been read before the archive recorded it."""
+    source = document.value
+    for part in path[:-2]:  # sources, index (the path ends with archive, recorded)
+        source = source[part]
+    accessed = source.get("accessed") if isinstance(source, dict) else None
+    try:
+        later = dt.date.fromisoformat(recorded) > dt.date.fromisoformat(accessed)
+    except (TypeError, ValueError):
+        return []  # the schema reports a missing or unreal date
+    if later:
+        return [
+            document.problem(
+                path, f"{recorded} is after accessed ({accessed}): a version is read after it is recorded"
+            )
+        ]
     return []
 
 
