@@ -22,6 +22,7 @@ from optout_atlas.dataset import load_dataset
 DEFAULT_CACHE = Path(".cache/watch.json")
 TEMPLATES = Path(__file__).parent / "templates"
 ISSUE_TITLE = "Policy watch: {name}"
+MAX_VERSIONS = 6  # versions listed per document; the archive's history link has them all
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -164,11 +165,13 @@ def _document_lines(report: watch.DocumentReport) -> list[str]:
             f"newest {changes[0].recorded.date().isoformat()}",
             f"  archive: {archive} ({report.history_url})",
         ]
-        for version in report.versions:
+        for version in report.versions[:MAX_VERSIONS]:
             note = " (the archive's technical upgrade, not a new text)" if version.technical else ""
             lines.append(f"  {version.recorded.date().isoformat()} {version.html_url}{note}")
+        if len(report.versions) > MAX_VERSIONS:
+            lines.append(f"  … and {len(report.versions) - MAX_VERSIONS} older: see the archive's list above")
         if report.effective:
-            lines.append(f"  the newest text says: {report.effective}")
+            lines.append(f"  the newest text says: {'; '.join(report.effective)}")
     cited = report.cited_after_change
     if cited:
         lines.append(f"  source '{cited.source}' was read on {cited.date.isoformat()}, after this change")
@@ -180,12 +183,12 @@ def _document_lines(report: watch.DocumentReport) -> list[str]:
     else:
         lines.append("  no source of the data cites this document yet")
     if report.passages:
-        base = (
-            f"the version of {report.base.recorded.date().isoformat()}"
-            if report.base
-            else "the previous text"
-        )
-        lines.append(f"  passages about AI that changed since {base}:")
+        if report.base:
+            heading = f"passages about AI that changed since the version of {report.base.recorded.date()}"
+        else:
+            first = report.versions[-1].recorded.date() if report.versions else report.baseline
+            heading = f"passages about AI in the text, first recorded on {first}, after the baseline"
+        lines.append(f"  {heading}:")
         lines += [f"    {p.sign} {p.text}" for p in report.passages]
         if report.more_passages:
             lines.append(f"    … and {report.more_passages} more: open the versions above")

@@ -68,7 +68,7 @@ PASSAGE_CHARS = 420
 
 # Words that make a changed sentence worth a maintainer's reading, besides product names.
 AI_TERMS = (
-    r"\bA\.?I\b",
+    r"(?-i:\bA\.?I\b)",  # AI and A.I., not the ai of x.ai
     r"artificial intelligence",
     r"machine[- ]learning",
     r"\btrain(?:s|ed|ing)?\b",
@@ -509,6 +509,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_BREAK = re.compile(r"<br\s*/?>|\s\|\s", re.IGNORECASE)  # line breaks and table cells
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(*A-Z0-9])")
 
@@ -516,7 +517,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(*A-Z0-9])")
 def sentences(text: str) -> list[str]:
     """The text's sentences, Markdown links reduced to their words and emphasis marks dropped."""
     found = []
-    for line in text.splitlines():
+    for line in _BREAK.sub("\n", text).splitlines():
         line = _LINK.sub(r"\1", line)
         line = re.sub(r"[*_`#>]+", "", line).strip(" -=|\t")
         line = " ".join(line.split())
@@ -567,10 +568,14 @@ def _around(sentence: str, position: int) -> str:
     return ("…" if start else "") + piece.strip() + ("…" if start + PASSAGE_CHARS < len(sentence) else "")
 
 
-def effective_date_line(text: str) -> str | None:
-    """The new text's own statement of when it takes effect, if it makes one near its top."""
-    match = EFFECTIVE.search(" ".join(sentences(text[:6000])))
-    return match.group(0).strip() if match else None
+def effective_dates(text: str, *, limit: int = 3) -> list[str]:
+    """The text's own statements of when it takes effect (a page may show the current terms and
+    the next ones), each once, in the order they appear."""
+    found: dict[str, None] = {}
+    for sentence in sentences(text):
+        for match in EFFECTIVE.finditer(sentence):
+            found.setdefault(" ".join(match.group(0).split()), None)
+    return list(found)[:limit]
 
 
 # --------------------------------------------------------------------------------------------
@@ -600,7 +605,7 @@ class DocumentReport:
     base: Version | None = None  # the version in force at the baseline, when known
     passages: list[Passage] = field(default_factory=list)
     more_passages: int = 0
-    effective: str | None = None
+    effective: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
 
     @property
@@ -766,7 +771,7 @@ def _check_archived(report: DocumentReport, fetcher: Fetcher, terms: re.Pattern[
     if new_text is None:
         raise CheckFailed(f"{archive.repository}:{archive.path}: no text at {report.versions[0].sha[:10]}")
     old_text = fetcher.text_at(archive, report.base.sha) if report.base else None
-    report.effective = effective_date_line(new_text)
+    report.effective = effective_dates(new_text)
     if old_text is None:
         report.detail = "first recorded after the baseline: no older version to compare with"
     report.passages, report.more_passages = ai_passages(old_text or "", new_text, terms)
