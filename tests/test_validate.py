@@ -302,3 +302,61 @@ def test_the_fast_and_the_explaining_schema_checks_agree(data_dir):
     assert checked > 500
     for real in sorted((ROOT / "data" / "platforms").glob("*.yml")):
         assert schema.is_valid(yamlfile.load(real)[0].value), real
+
+
+WATCH = """watch:
+  - document: Example Terms
+    url: https://example.com/terms
+    archive: {collection: contrib, service: Example, document: Terms of Service}
+  - document: Example AI help page
+    url: https://example.com/help/ai
+    archive: none
+"""
+
+
+def test_watch_list_is_loaded(data_dir):
+    path = data_dir / "platforms" / "example.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\nsources:\n", "\n" + WATCH + "sources:\n"))
+    (platform,) = load_dataset(data_dir, today=TODAY).platforms
+    terms, help_page = platform.watch
+    assert terms.archive is not None and terms.archive.path == "Example/Terms of Service.md"
+    assert terms.archive.repository == "OpenTermsArchive/contrib-versions"
+    assert help_page.archive is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "archive: none",
+            "archive: nowhere",
+            "watch[1].archive: 'nowhere' is not valid here: expected none, or the collection, service and "
+            "document under which Open Terms Archive records its versions",
+        ),
+        (
+            "service: Example, document: Terms of Service}",
+            "service: Example}",
+            "watch[0].archive: missing required field 'document'",
+        ),
+        (
+            "url: https://example.com/help/ai",
+            "url: https://example.com/terms",
+            "watch[1].url: this address is already watched in watch[0]",
+        ),
+        (
+            "url: https://example.com/help/ai",
+            "url: http://example.com/help/ai",
+            "watch[1].url: 'http://example.com/help/ai' is not valid here: expected an https:// address",
+        ),
+    ],
+)
+def test_bad_watch_entries(data_dir, old, new, expected):
+    path = data_dir / "platforms" / "example.yml"
+    text = path.read_text(encoding="utf-8").replace(
+        "\nsources:\n", "\n" + WATCH.replace(old, new) + "sources:\n"
+    )
+    path.write_text(text)
+    with pytest.raises(DataError) as error:
+        load_dataset(data_dir, today=TODAY)
+    messages = [str(p) for p in error.value.problems]
+    assert any(m.endswith(expected) for m in messages), messages

@@ -400,8 +400,8 @@ class Fetcher:
                 failure = f"{_host(url)} answered HTTP {answer.status}"
             if attempt >= self.settings.retries:
                 error = CheckFailed(f"{failure} (after {attempt + 1} attempts)")
-                if api and answer is None:
-                    self.stopped = error  # the API cannot be reached: do not try every document
+                if api:
+                    self.stopped = error  # the API is down or out of reach: do not try every document
                 raise error
             self._pause(self.settings.backoff * 2**attempt)
             attempt += 1
