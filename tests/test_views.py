@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import typing
 
 import pytest
 from conftest import ROOT, TODAY
@@ -81,3 +83,42 @@ def test_guide_markdown_for_the_example(data_dir):
         in markdown
     )
     assert markdown.count("{ #ai-setting }") == 1
+
+
+def test_watched_documents_show_the_archived_version_a_source_was_checked_against():
+    dataset = load_dataset(ROOT / "data", today=TODAY)
+    """Sources naming a dated archived version (``archive.recorded``) give the guide its date."""
+    x = dataset.platform("x")
+    assert [row.archived_on for row in views.watched_documents(x)] == [None] * len(x.watch)
+
+    class ArchivedSource:  # the shape of a source of kind archive, read defensively
+        url = "https://x.com/en/tos"
+        archive: typing.ClassVar[dict] = {
+            "collection": "contrib",
+            "service": "Twitter",
+            "document": "Terms of Service",
+            "recorded": "2026-01-16",
+        }
+
+    sources = {**x.sources, "x-terms-archived": ArchivedSource()}
+    rows = views.watched_documents(dataclasses.replace(x, sources=sources))
+    assert rows[0].document.document == "X Terms of Service"
+    assert rows[0].archived_on == dt.date(2026, 1, 16)
+    assert rows[1].archived_on is None  # the privacy policy was not checked that way
+
+
+def test_guide_says_how_changes_are_watched():
+    dataset = load_dataset(ROOT / "data", today=TODAY)
+    page = Renderer(ROOT / "overrides", today=TODAY).guide(dataset, dataset.platform("reddit"))
+    sources = page.split("## Sources", 1)[1]
+    assert (
+        "**How changes are watched**: every week, a scheduled check looks for new versions of Reddit's"
+        in sources
+    )
+    assert (
+        "- Reddit User Agreement: <https://www.redditinc.com/policies/user-agreement>. Every version recorded "
+        "by Open Terms Archive: <https://github.com/OpenTermsArchive/contrib-versions/commits/main/"
+        "Reddit/Terms%20of%20Service.md>" in sources
+    )
+    assert "- Reddit Public Content Policy: <https://support.reddithelp.com/" in sources
+    assert "No public archive records it: its text is compared from one check to the next." in sources

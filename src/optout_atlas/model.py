@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import total_ordering
 from pathlib import Path
+from urllib.parse import quote
 
 SURFACES = ("web", "ios", "android", "app")
 
@@ -158,6 +159,11 @@ class ArchiveRef:
     @property
     def path(self) -> str:
         return f"{self.service}/{self.document}.md"
+
+    @property
+    def history_url(self) -> str:
+        """The page listing every recorded version, each linked to its diff."""
+        return f"https://github.com/{self.repository}/commits/main/{quote(self.path)}"
 
     def __str__(self) -> str:
         return f"{self.collection} / {self.service} / {self.document}"

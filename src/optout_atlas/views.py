@@ -6,11 +6,12 @@ Guides, the home page and (later) comparison tables all read these views, so the
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from dataclasses import dataclass
 from functools import partial
 
-from optout_atlas.model import Default, Mechanism, Platform
+from optout_atlas.model import Default, Mechanism, Platform, WatchedDocument
 from optout_atlas.regions import OTHER, Regions
 
 # Mechanisms that stop training outright, as opposed to ones that only limit what is used.
@@ -346,3 +347,38 @@ def group_rows(rows: tuple[RegionRow, ...]) -> tuple[RowGroup, ...]:
         RowGroup(status, can_stop, tuple(sorted(codes, key=lambda code: code == OTHER)))
         for (status, can_stop), codes in groups.items()
     )
+
+
+@dataclass(frozen=True)
+class WatchedRow:
+    """A watched document as its guide lists it, with the newest dated archived version that
+    a source of the data was checked against (sources naming an archived version, when present)."""
+
+    document: WatchedDocument
+    archived_on: object | None  # a date, or None
+
+
+def watched_documents(platform: Platform) -> tuple[WatchedRow, ...]:
+    return tuple(WatchedRow(doc, _archived_on(platform, doc)) for doc in platform.watch)
+
+
+def _archived_on(platform: Platform, document: WatchedDocument):
+    """The newest ``archive.recorded`` date among the sources that cite this document's archived
+    versions. Read defensively: sources carry an ``archive`` only where the data records one."""
+    dates = []
+    for source in platform.sources.values():
+        archive = getattr(source, "archive", None)
+        if archive is None:
+            continue
+        fields = archive if isinstance(archive, dict) else vars(archive)
+        recorded = fields.get("recorded")
+        same = document.archive is not None and (
+            fields.get("collection"),
+            fields.get("service"),
+            fields.get("document"),
+        ) == (document.archive.collection, document.archive.service, document.archive.document)
+        if isinstance(recorded, str):
+            recorded = dt.date.fromisoformat(recorded[:10])
+        if recorded and (same or source.url.rstrip("/") == document.url.rstrip("/")):
+            dates.append(recorded)
+    return max(dates, default=None)

@@ -615,9 +615,7 @@ class DocumentReport:
     @property
     def history_url(self) -> str | None:
         archive = self.watched.archive
-        if archive is None:
-            return None
-        return f"{GITHUB_WEB}/{archive.repository}/commits/main/{quote(archive.path)}"
+        return archive.history_url if archive else None
 
     @property
     def cited_after_change(self) -> Citation | None:
