@@ -153,6 +153,22 @@ def test_scheduled_checks_report_in_one_issue_and_fail_on_stale_data():
     assert steps[-1]["if"] == "${{ steps.freshness.outcome == 'failure' }}" and "exit 1" in steps[-1]["run"]
 
 
+def test_scheduled_checks_watch_the_policies_and_keep_one_issue_per_platform():
+    workflow = load(GITHUB / "workflows" / "scheduled-checks.yml")
+    steps = workflow["jobs"]["check"]["steps"]
+    (watch,) = [s for s in steps if s.get("id") == "watch"]
+    assert watch["run"].startswith(".venv/bin/optout-atlas watch ")
+    assert "--pages" in watch["run"] and "--report-dir watch-reports" in watch["run"]
+    assert watch["continue-on-error"] is True and "GITHUB_TOKEN" in watch["env"]
+    (state,) = [s for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    assert state["with"]["path"] == ".cache/watch.json"  # the content hashes of the last run
+    (issues,) = [s for s in steps if "watch-reports/reports.json" in s.get("run", "")]
+    assert workflow["env"]["WATCH_LABEL"] == "policy-watch"
+    assert "gh issue edit" in issues["run"] and "gh issue create" in issues["run"]
+    assert "select(.title == $title)" in issues["run"]
+    assert steps.index(state) < steps.index(watch) < steps.index(issues)
+
+
 def test_the_steps_form_lists_every_platform():
     form = load(GITHUB / "ISSUE_TEMPLATE" / "steps-no-longer-work.yml")
     (dropdown,) = [f for f in form["body"] if f.get("id") == "platform"]

@@ -370,3 +370,59 @@ ARCHIVE_PROBLEMS = {
 def test_archived_source_problems_name_file_line_and_field(data_dir, old, new, anchor, expected):
     text = replace(old, new, with_archive())
     assert problems_for(data_dir, text) == [f"{FILE}:{line_of(text, anchor)}:{expected}"]
+WATCH = """watch:
+  - document: Example Terms
+    url: https://example.com/terms
+    archive: {collection: contrib, service: Example, document: Terms of Service}
+  - document: Example AI help page
+    url: https://example.com/help/ai
+    archive: none
+"""
+
+
+def test_watch_list_is_loaded(data_dir):
+    path = data_dir / "platforms" / "example.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\nsources:\n", "\n" + WATCH + "sources:\n"))
+    (platform,) = load_dataset(data_dir, today=TODAY).platforms
+    terms, help_page = platform.watch
+    assert terms.archive is not None and terms.archive.path == "Example/Terms of Service.md"
+    assert terms.archive.repository == "OpenTermsArchive/contrib-versions"
+    assert help_page.archive is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "archive: none",
+            "archive: nowhere",
+            "watch[1].archive: 'nowhere' is not valid here: expected none, or the collection, service and "
+            "document under which Open Terms Archive records its versions",
+        ),
+        (
+            "service: Example, document: Terms of Service}",
+            "service: Example}",
+            "watch[0].archive: missing required field 'document'",
+        ),
+        (
+            "url: https://example.com/help/ai",
+            "url: https://example.com/terms",
+            "watch[1].url: this address is already watched in watch[0]",
+        ),
+        (
+            "url: https://example.com/help/ai",
+            "url: http://example.com/help/ai",
+            "watch[1].url: 'http://example.com/help/ai' is not valid here: expected an https:// address",
+        ),
+    ],
+)
+def test_bad_watch_entries(data_dir, old, new, expected):
+    path = data_dir / "platforms" / "example.yml"
+    text = path.read_text(encoding="utf-8").replace(
+        "\nsources:\n", "\n" + WATCH.replace(old, new) + "sources:\n"
+    )
+    path.write_text(text)
+    with pytest.raises(DataError) as error:
+        load_dataset(data_dir, today=TODAY)
+    messages = [str(p) for p in error.value.problems]
+    assert any(m.endswith(expected) for m in messages), messages

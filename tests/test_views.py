@@ -98,3 +98,44 @@ def test_archived_source_reads_as_the_platforms_own_text_with_its_date(data_dir)
     assert (
         "(regulator or court)" in note and "Read through a copy: <https://copy.example.net/statement>" in note
     )
+
+
+WATCH = """\
+watch:
+  - document: Example Terms of Service
+    url: https://example.com/terms
+    archive: {collection: contrib, service: Example, document: Terms of Service}
+  - document: Example Privacy Policy
+    url: https://example.com/privacy
+    archive: {collection: contrib, service: Example, document: Privacy Policy}
+"""
+
+
+def test_watched_documents_show_the_archived_version_a_source_was_checked_against(data_dir):
+    """An archived source of the same document gives the guide its date; others have none."""
+    text = with_archive().replace("\nsources:\n", "\n" + WATCH + "sources:\n", 1)
+    (data_dir / "platforms" / "example.yml").write_text(text, encoding="utf-8")
+    platform = load_dataset(data_dir, today=TODAY).platforms[0]
+    rows = views.watched_documents(platform)
+    assert [row.document.document for row in rows] == ["Example Terms of Service", "Example Privacy Policy"]
+    assert rows[0].archived_on == dt.date(2026, 2, 20)
+    assert rows[1].archived_on is None  # no source was checked against an archived privacy policy
+    page = Renderer(ROOT / "overrides", today=TODAY).guide(load_dataset(data_dir, today=TODAY), platform)
+    assert "This guide was checked against the version archived on February 20, 2026." in page
+
+
+def test_guide_says_how_changes_are_watched():
+    dataset = load_dataset(ROOT / "data", today=TODAY)
+    page = Renderer(ROOT / "overrides", today=TODAY).guide(dataset, dataset.platform("reddit"))
+    sources = page.split("## Sources", 1)[1]
+    assert (
+        "**How changes are watched**: every week, a scheduled check looks for new versions of Reddit's"
+        in sources
+    )
+    assert (
+        "- Reddit User Agreement: <https://www.redditinc.com/policies/user-agreement>. Every version recorded "
+        "by Open Terms Archive: <https://github.com/OpenTermsArchive/contrib-versions/commits/main/"
+        "Reddit/Terms%20of%20Service.md>" in sources
+    )
+    assert "- Reddit Public Content Policy: <https://support.reddithelp.com/" in sources
+    assert "No public archive records it: its text is compared from one check to the next." in sources

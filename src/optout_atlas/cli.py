@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cmd_freshness",
     "cmd_sitecheck",
     "cmd_linkcheck",
+    "cmd_watch",
 )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from optout_atlas import gcpause, validate, yamlfile
 from optout_atlas.model import (
     Archive,
+    ArchiveRef,
     Category,
     CitedText,
     DataUse,
@@ -29,6 +30,7 @@ from optout_atlas.model import (
     Platform,
     Sharing,
     Source,
+    WatchedDocument,
 )
 from optout_atlas.problems import DataError, Problem, display_path
 from optout_atlas.regions import OTHER, Group, Regions, country_codes
@@ -285,6 +287,19 @@ def build_platform(d: dict, categories: dict[str, Category], path: Path) -> Plat
         path=path,
         icon=d.get("icon"),
         myths=tuple(_cited(m) for m in d.get("myths", ())),
+        watch=tuple(build_watched(w) for w in d.get("watch", ())),
+    )
+
+
+def build_watched(item: dict) -> WatchedDocument:
+    """A ``watch`` entry: ``archive: none`` (not tracked by an archive) becomes ``archive=None``."""
+    archive = item["archive"]
+    return WatchedDocument(
+        document=item["document"],
+        url=item["url"],
+        archive=None
+        if archive == "none"
+        else ArchiveRef(archive["collection"], archive["service"], archive["document"]),
     )
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 from optout_atlas.dataset import Dataset
 
 EXPORT_VERSION = 1
+# Data that only the maintainers' tools read, left out of the export (its shape stays version 1).
+WATCH_DEFINITIONS = ("watched_document", "archive_ref")
 SCHEMA_ID = f"https://optout-atlas.github.io/api/v{EXPORT_VERSION}/schema.json"
 
 
@@ -35,6 +37,10 @@ def export_schema(schema_dir: Path) -> dict:
     categories = json.loads((schema_dir / "categories.schema.json").read_text(encoding="utf-8"))
     regions = json.loads((schema_dir / "regions.schema.json").read_text(encoding="utf-8"))
     definitions = copy.deepcopy(platform.pop("$defs"))
+    # The watch list is the maintainers' tooling (optout-atlas watch), not part of the export.
+    platform["properties"].pop("watch", None)
+    for name in WATCH_DEFINITIONS:
+        definitions.pop(name, None)
     for key in ("$schema", "$id"):
         platform.pop(key, None)
     _as_v1_source(definitions)
@@ -97,7 +103,7 @@ def export_document(dataset: Dataset, *, generated: dt.date) -> dict:
         "generated": generated.isoformat(),
         "region_groups": _plain(dataset.raw["regions"]["groups"]),
         "categories": _plain(dataset.raw["categories"]["categories"]),
-        "platforms": [_v1_platform(_plain(dataset.raw["platforms"][p.id])) for p in dataset.platforms],
+        "platforms": [_v1_platform(_exported(dataset.raw["platforms"][p.id])) for p in dataset.platforms],
     }
 
 
@@ -116,6 +122,11 @@ def platform_documents(document: dict) -> Iterator[tuple[str, dict]]:
     platform id: the same top level with one platform, sharing the values (not copies)."""
     for platform in document["platforms"]:
         yield platform["id"], {**document, "platforms": [platform]}
+
+
+def _exported(platform: dict) -> dict:
+    """A platform's export: its values without ``watch``."""
+    return _plain({key: value for key, value in platform.items() if key != "watch"})
 
 
 def _plain(value):

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import total_ordering
 from pathlib import Path
+from urllib.parse import quote
 
 SURFACES = ("web", "ios", "android", "app")
 
@@ -154,6 +155,41 @@ class Dispute:
 
 
 @dataclass(frozen=True)
+class ArchiveRef:
+    """A document as Open Terms Archive names it: ``<service>/<document>.md`` in the repository
+    ``OpenTermsArchive/<collection>-versions``."""
+
+    collection: str  # contrib, genai-eu, ...
+    service: str  # the archive's folder, e.g. Twitter for X
+    document: str  # the archive's document type, e.g. Terms of Service
+
+    @property
+    def repository(self) -> str:
+        return f"OpenTermsArchive/{self.collection}-versions"
+
+    @property
+    def path(self) -> str:
+        return f"{self.service}/{self.document}.md"
+
+    @property
+    def history_url(self) -> str:
+        """The page listing every recorded version, each linked to its diff."""
+        return f"https://github.com/{self.repository}/commits/main/{quote(self.path)}"
+
+    def __str__(self) -> str:
+        return f"{self.collection} / {self.service} / {self.document}"
+
+
+@dataclass(frozen=True)
+class WatchedDocument:
+    """A document of the platform's own that governs AI training on it (``watch`` in the data)."""
+
+    document: str  # its title
+    url: str
+    archive: ArchiveRef | None = None  # None: no archive tracks it; watched by content hash
+
+
+@dataclass(frozen=True)
 class Platform:
     id: str
     name: str
@@ -172,6 +208,7 @@ class Platform:
     path: Path
     icon: str | None = None  # a Material icon path, e.g. fontawesome/brands/linkedin
     myths: tuple[CitedText, ...] = ()
+    watch: tuple[WatchedDocument, ...] = ()
 
     def mechanism(self, mechanism_id: str) -> Mechanism:
         return next(m for m in self.mechanisms if m.id == mechanism_id)

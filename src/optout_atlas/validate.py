@@ -165,6 +165,15 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
             return f"needs at least one of: {', '.join(schema.get('properties', {}))}"
         case "propertyNames":
             return f"{error.message}"
+        case "anyOf" | "oneOf":
+            # The reason within the form the value was meant to take (a mapping's missing key).
+            deeper = [e for e in error.context or () if e.validator not in ("type", "const", "enum")]
+            if deeper:
+                return _schema_message(jsonschema.exceptions.best_match(deeper))
+            description = re.split(r"\.(?:\s|$)", schema.get("description") or "")[0].strip()
+            return f"{value!r} is not valid here" + (
+                f": expected {description[:1].lower() + description[1:]}" if description else ""
+            )
     return error.message
 
 
@@ -343,6 +352,7 @@ def reference_problems(document: YamlDocument, *, regions: Regions, categories: 
 
     problems += _unique_ids(document, "mechanisms")
     problems += _overlapping_defaults(document)
+    problems += _watch_problems(document)
     for index, mechanism in enumerate(data.get("mechanisms") or []):
         steps = mechanism.get("steps") if isinstance(mechanism, dict) else None
         if isinstance(steps, dict) and "app" in steps and ({"ios", "android"} & set(steps)):
@@ -397,4 +407,35 @@ def _overlapping_defaults(document: YamlDocument) -> list[Problem]:
                     )
                 )
             named.setdefault(code, index)
+    return problems
+
+
+def _watch_problems(document: YamlDocument) -> list[Problem]:
+    """Each watched document once: no address, and no archived document, named twice."""
+    problems: list[Problem] = []
+    seen_urls: dict[str, int] = {}
+    seen_archives: dict[tuple, int] = {}
+    for index, item in enumerate(document.value.get("watch") or []):
+        if not isinstance(item, dict):
+            continue
+        url = item.get("url")
+        if isinstance(url, str):
+            if url in seen_urls:
+                problems.append(
+                    document.problem(
+                        ("watch", index, "url"), f"this address is already watched in watch[{seen_urls[url]}]"
+                    )
+                )
+            seen_urls.setdefault(url, index)
+        archive = item.get("archive")
+        if isinstance(archive, dict):
+            key = tuple(archive.get(k) for k in ("collection", "service", "document"))
+            if key in seen_archives:
+                problems.append(
+                    document.problem(
+                        ("watch", index, "archive"),
+                        f"this archived document is already watched in watch[{seen_archives[key]}]",
+                    )
+                )
+            seen_archives.setdefault(key, index)
     return problems

@@ -6,11 +6,12 @@ Guides, the home page and (later) comparison tables all read these views, so the
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from dataclasses import dataclass
 from functools import partial
 
-from optout_atlas.model import Default, Mechanism, Platform
+from optout_atlas.model import Default, Mechanism, Platform, WatchedDocument
 from optout_atlas.regions import OTHER, Regions
 
 # Mechanisms that stop training outright, as opposed to ones that only limit what is used.
@@ -346,3 +347,33 @@ def group_rows(rows: tuple[RegionRow, ...]) -> tuple[RowGroup, ...]:
         RowGroup(status, can_stop, tuple(sorted(codes, key=lambda code: code == OTHER)))
         for (status, can_stop), codes in groups.items()
     )
+
+
+@dataclass(frozen=True)
+class WatchedRow:
+    """A watched document as its guide lists it, with the newest dated archived version that
+    a source of the data was checked against (sources naming an archived version, when present)."""
+
+    document: WatchedDocument
+    archived_on: dt.date | None
+
+
+def watched_documents(platform: Platform) -> tuple[WatchedRow, ...]:
+    return tuple(WatchedRow(doc, _archived_on(platform, doc)) for doc in platform.watch)
+
+
+def _archived_on(platform: Platform, document: WatchedDocument) -> dt.date | None:
+    """The newest ``archive.recorded`` date among the archived sources that cite this document:
+    the same archived document, or the same address."""
+    dates = [
+        source.archive.recorded
+        for source in platform.sources.values()
+        if source.archive is not None
+        and (
+            (document.archive is not None
+             and (source.archive.collection, source.archive.service, source.archive.document)
+             == (document.archive.collection, document.archive.service, document.archive.document))
+            or source.url.rstrip("/") == document.url.rstrip("/")
+        )
+    ]
+    return max(dates, default=None)
