@@ -10,6 +10,10 @@ each time the script waits for the rebuild to finish. Two times are kept per edi
 - *save to reload*: from the file's save until that line is printed, which adds the file
   watcher's delay and the configuration being read again: what a contributor waits for.
 
+``--file`` names a platform file (``reddit.yml``) or any file of the project
+(``locales/de/LC_MESSAGES/data.po``: a translator saving a catalog); several, comma-separated,
+are measured one after the other. A catalog edit adds or removes a comment line at its top.
+
 The results go to ``bench/preview.md``. Run by hand; see ``bench/README.md``.
 """
 
@@ -96,6 +100,10 @@ class Server:
             self.process.kill()
 
 
+def _edited_path(project: Path, name: str) -> Path:
+    return project / name if "/" in name else project / "data" / "platforms" / name
+
+
 def measure(project: Path, *, language: str, edits: int, platform_file: str) -> list[tuple[float, float]]:
     """(build seconds, save-to-reload seconds) for each edit."""
     server = Server(project, language)
@@ -105,11 +113,13 @@ def measure(project: Path, *, language: str, edits: int, platform_file: str) -> 
             server.wait_for_build(1)
         except TimeoutError:
             raise SystemExit("mkdocs serve did not build the site:\n" + server.tail()) from None
-        path = project / "data" / "platforms" / platform_file
+        path = _edited_path(project, platform_file)
         original = path.read_text(encoding="utf-8")
         for number in range(1, edits + 1):
             time.sleep(2)  # let the watcher settle, as between two saves by hand
-            text = original if number % 2 == 0 else f"{original}# preview benchmark edit {number}\n"
+            comment = f"# preview benchmark edit {number}\n"
+            edited = f"{comment}{original}" if path.suffix in (".po", ".pot") else f"{original}{comment}"
+            text = original if number % 2 == 0 else edited
             saved = time.perf_counter()
             path.write_text(text, encoding="utf-8")
             for _attempt in range(3):  # a save the watcher missed (rare) is saved again
@@ -127,23 +137,25 @@ def measure(project: Path, *, language: str, edits: int, platform_file: str) -> 
     return results
 
 
-def report(results: dict[str, list[tuple[float, float]]], info: dict, platform_file: str) -> str:
+def report(results: dict[tuple[str, str], list[tuple[float, float]]], info: dict) -> str:
     out = [
         "# Preview benchmark results",
         "",
         "Written by `bench/preview.py` (see `bench/README.md`): `ATLAS_LANGUAGE=<language> mkdocs serve` "
-        f"on a copy of the project with its real data; `data/platforms/{platform_file}` edited "
-        "repeatedly. *build*: the time MkDocs reports for the rebuild; *save to reload*: from the "
-        "save until the rebuild is done (adds the file watcher's delay and reading the configuration).",
+        "on a copy of the project with its real data; the file named edited repeatedly. *build*: the "
+        "time MkDocs reports for the rebuild; *save to reload*: from the save until the rebuild is "
+        "done (adds the file watcher's delay and reading the configuration).",
         "",
-        "| language setting | edits | build, median (min-max) | save to reload, median (min-max) |",
-        "| --- | ---: | --- | --- |",
+        "| language setting | file edited | edits | build, median (min-max) "
+        "| save to reload, median (min-max) |",
+        "| --- | --- | ---: | --- | --- |",
     ]
-    for language, pairs in results.items():
+    for (language, name), pairs in results.items():
         builds = [b for b, _ in pairs]
         waits = [w for _, w in pairs]
+        shown = name if "/" in name else f"data/platforms/{name}"
         out.append(
-            f"| `ATLAS_LANGUAGE={language}` | {len(pairs)} | "
+            f"| `ATLAS_LANGUAGE={language}` | `{shown}` | {len(pairs)} | "
             f"{statistics.median(builds):.2f} s ({min(builds):.2f}-{max(builds):.2f}) | "
             f"{statistics.median(waits):.2f} s ({min(waits):.2f}-{max(waits):.2f}) |"
         )
@@ -156,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--languages", default="en", help="ATLAS_LANGUAGE values to measure (en or en,de)")
     parser.add_argument("--edits", type=int, default=9, help="edits per language setting (default 9)")
-    parser.add_argument("--file", default="reddit.yml", help="the platform file to edit")
+    parser.add_argument(
+        "--file", default="reddit.yml", help="platform file(s) or project path(s) to edit, comma-separated"
+    )
     parser.add_argument("--output", type=Path, default=BENCH / "preview.md")
     args = parser.parse_args(argv)
     if args.edits < 1:
@@ -172,11 +186,18 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.copytree(source, project / part)
             else:
                 shutil.copy(source, project / part)
-        if not (project / "data" / "platforms" / args.file).is_file():
-            parser.error(f"--file: no data/platforms/{args.file}")
+        names = [x for x in args.file.split(",") if x]
+        for name in names:
+            if not _edited_path(project, name).is_file():
+                parser.error(f"--file: no {_edited_path(project, name).relative_to(project)}")
         for language in [x for x in args.languages.split(",") if x]:
-            results[language] = measure(project, language=language, edits=args.edits, platform_file=args.file)
-    args.output.write_text(report(results, run.machine(), args.file), encoding="utf-8")
+            for name in names:
+                if name.startswith("locales/") and f"/{language.replace('-', '_')}/" not in name:
+                    continue  # a catalog is measured with its own language
+                results[(language, name)] = measure(
+                    project, language=language, edits=args.edits, platform_file=name
+                )
+    args.output.write_text(report(results, run.machine()), encoding="utf-8")
     print(f"wrote {args.output}")
     return 0
 

@@ -1,4 +1,14 @@
-"""Shared fixtures: a small valid data directory to break on purpose, and a pinned clock."""
+"""Shared fixtures: a small valid data directory to break on purpose, a pinned clock for it, and
+the project's real site and data, checked against the real date.
+
+Two clocks, on purpose:
+
+- ``TODAY`` is the pinned date of the fixtures. Tests of the code run on ``EXAMPLE`` (or on data
+  written by the test) and assert exact dates and ages, so they pin the clock to ``TODAY``.
+- ``real_today()`` is the date the tests run on. The project's own data (``data/``), the ``site``
+  built from it and the ``dataset`` loaded from it are checked against it, as a reader would see
+  them: a pull request with a source accessed today passes, one dated tomorrow does not.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +24,12 @@ import pytest
 from optout_atlas.dataset import Dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = dt.date(2026, 11, 22)
+TODAY = dt.date(2026, 11, 22)  # the fixtures' clock; never used for the project's real data
+
+
+def real_today() -> dt.date:
+    """Today's date, whatever ``OPTOUT_ATLAS_TODAY`` says in the caller's environment."""
+    return dt.date.today()
 
 # A minimal valid platform. Tests replace one line at a time and assert on the line number, so
 # keep the line numbers of this text in mind when editing it (line 1 is the schema comment).
@@ -155,11 +170,21 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
 
 
 def mkdocs_build(
-    project: Path, site_dir: Path, *, language: str | None = None
+    project: Path,
+    site_dir: Path,
+    *,
+    language: str | None = None,
+    today: dt.date | None = None,
+    config: str = "mkdocs.yml",
 ) -> subprocess.CompletedProcess:
-    """A real `mkdocs build --strict` of ``project``, of every language or (faster) of one."""
-    env = {**os.environ, "OPTOUT_ATLAS_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    """A real `mkdocs build --strict` of ``project``, of every language or (faster) of one.
+    ``today``: the date the build takes as today; by default the real date (the project's data
+    must be valid today), pinned only for fixture data."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("ATLAS_LANGUAGE", None)
+    env.pop("OPTOUT_ATLAS_TODAY", None)
+    if today is not None:
+        env["OPTOUT_ATLAS_TODAY"] = today.isoformat()
     if language:
         env["ATLAS_LANGUAGE"] = language
     return subprocess.run(
@@ -170,7 +195,7 @@ def mkdocs_build(
             "build",
             "--strict",
             "-f",
-            str(project / "mkdocs.yml"),
+            str(project / config),
             "-d",
             str(site_dir),
         ],
@@ -184,7 +209,8 @@ def mkdocs_build(
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's site, built once per test run: every language, strict, zero warnings."""
+    """The project's site, built once per test run from the real data on the real date: every
+    language, strict, zero warnings. Every test of the built site shares it."""
     site_dir = tmp_path_factory.mktemp("build") / "site"
     result = mkdocs_build(ROOT, site_dir)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -194,5 +220,5 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
-    """The project's data in English."""
-    return load_dataset(ROOT / "data", today=TODAY)
+    """The project's data in English, valid on the real date."""
+    return load_dataset(ROOT / "data", today=real_today())

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import ROOT, mkdocs_build
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's chromium package; CHROMIUM names another build (the GitHub workflow uses Playwright's).
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 SUB_PATH = "/intranet/optout/"
 CHROMIUM_FLAGS = [
@@ -152,6 +154,8 @@ def test_pages_contact_no_other_host(page, site_url, path):
     origin = site_url.split(SUB_PATH)[0]
     assert [u for u in requests if not u.startswith((origin, "data:", "blob:"))] == []
     assert all(u.startswith(site_url) for u in requests if u.startswith(origin))  # never above the sub-path
+    # Material's language selector would look for a sitemap beside each translation's address.
+    assert [u for u in requests if u.endswith("sitemap.xml")] == []
 
 
 def test_language_switcher_stays_on_the_page_under_the_sub_path(page, site_url):
@@ -201,12 +205,15 @@ AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "ax
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def _axe_violations(tab) -> list[str]:
+def _require_axe() -> None:
     if not AXE.exists():
         message = "axe-core is not installed (npm ci)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+def _axe_violations(tab) -> list[str]:
     tab.add_script_tag(path=str(AXE))
     result = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
     return [
@@ -221,6 +228,7 @@ def _axe_violations(tab) -> list[str]:
     "path", ["", "guides/linkedin/", "compare/", "timeline/", "embed/meta/", "regions/ca/"]
 )
 def test_axe_finds_no_wcag_violations(browser, site_url, language, path, scheme):
+    _require_axe()  # before any page is loaded
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     tab = context.new_page()
     prefix = "" if language == "en" else f"{language}/"
@@ -294,11 +302,84 @@ def test_keyboard_reaches_stop_it_now_from_the_home_page(page, site_url):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
 def test_reader_screenshots(browser, site_url, scheme, width, height):
+    """What a reader sees first, on a phone and a desktop, light and dark: the page's title in
+    view, the colour scheme the reader asked for, and nothing wider than the screen."""
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     tab = context.new_page()
     for name, path in (("home", ""), ("guide", "guides/meta/"), ("compare", "compare/")):
         tab.goto(site_url + path)
         tab.wait_for_load_state("networkidle")
+        heading = tab.locator("article h1")
+        assert heading.is_visible(), (name, width, scheme)
+        assert heading.bounding_box()["y"] < height, (name, width, scheme)  # above the fold
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width, (name, width, scheme)
+        background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+        channels = [int(c) for c in background[background.index("(") + 1 : -1].split(",")[:3]]
+        assert (sum(channels) < 200) == (scheme == "dark"), (name, scheme, background)
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{scheme}.png"), full_page=False)
     context.close()
+
+
+# -------------------------------------------------------------------------------------------
+# The offline build (mkdocs.offline.yml): from a file share, and under a sub-path
+# -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> Path:
+    """The offline build of the real data, in English and German (enough to switch language)."""
+    site_dir = tmp_path_factory.mktemp("offline") / "site-offline"
+    result = mkdocs_build(ROOT, site_dir, language="de", config="mkdocs.offline.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_dir
+
+
+def test_offline_build_opened_from_a_file_share(page, offline_site: Path):
+    from urllib.parse import unquote, urlparse
+
+    requests = _requests_of(page)
+    guide = offline_site / "guides" / "linkedin.html"
+    page.goto(guide.as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("article h1").inner_text().startswith("LinkedIn")
+    # Every link to a page of the atlas opens a file: nothing ends in a folder, which a browser
+    # would show as a directory listing.
+    for href in page.eval_on_selector_all("a[href^='file:']", "links => links.map(a => a.href)"):
+        target = Path(unquote(urlparse(href).path))
+        assert target.is_file(), href
+    # The snippet names the embed page as it exists in this build.
+    snippet = page.locator(".atlas-embed-snippet code").inner_text()
+    assert f'src="{(offline_site / "embed" / "linkedin.html").as_uri()}"' in snippet
+    page.locator(".md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="de"]').click()
+    page.wait_for_load_state()
+    assert page.url == (offline_site / "de" / "guides" / "linkedin.html").as_uri()
+    assert [u for u in requests if "sitemap.xml" in u] == []
+    assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
+
+
+def test_offline_embed_snippet_works_under_a_sub_path(page, offline_site: Path, tmp_path: Path):
+    server = _serve(_SubPath, offline_site)
+    try:
+        site = f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
+        page.goto(site + "guides/linkedin.html")
+        snippet = page.locator(".atlas-embed-snippet code").inner_text()
+        assert f'src="{site}embed/linkedin.html"' in snippet
+        (tmp_path / "index.html").write_text(
+            f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Intranet</title></head>"
+            f"<body>{snippet}</body></html>"
+        )
+        host = _serve(_Quiet, tmp_path)
+        try:
+            page.goto(f"http://127.0.0.1:{host.server_port}/index.html")
+            frame = page.frame_locator("#optout-atlas-linkedin")
+            assert frame.locator("h1").inner_text(timeout=15000).startswith("LinkedIn")
+            page.wait_for_function(
+                "() => document.getElementById('optout-atlas-linkedin').style.height !== '1200px'",
+                timeout=15000,
+            )
+        finally:
+            host.shutdown()
+    finally:
+        server.shutdown()

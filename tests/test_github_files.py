@@ -127,6 +127,18 @@ def test_tests_workflow_runs_the_readme_test_command_and_validates_pull_requests
     assert "pull_request" in validate["if"]
 
 
+def test_tests_workflow_installs_what_the_suite_needs_before_it_runs():
+    """GitHub sets CI=true, under which a missing browser, axe-core or msgcat fails the tests."""
+    job = load(GITHUB / "workflows" / "tests.yml")["jobs"]["test"]
+    runs = [s.get("run", "") for s in job["steps"]]
+    readme_step = next(i for i, run in enumerate(runs) if "pytest" in run)
+    before = "\n".join(runs[:readme_step])
+    assert "npm ci" in before  # axe-core, for the accessibility tests
+    assert "playwright install" in before and "CHROMIUM=" in before
+    assert "msgcat" in before
+    assert job["timeout-minutes"] >= 25  # the suite takes about 7 minutes; installs and slow runners
+
+
 def test_deploy_workflow_publishes_to_pages_with_the_site_url():
     workflow = load(GITHUB / "workflows" / "deploy.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
@@ -207,7 +219,11 @@ def test_pull_request_template_has_the_reviewers_checklist():
 
 
 def test_contributing_mentions_only_commands_that_exist(atlas_parser: argparse.ArgumentParser):
-    mentioned = [m.strip() for m in re.findall(r"optout-atlas ([^`\n]+)", CONTRIBUTING) if m.strip()]
+    mentioned = [
+        re.sub(r"\s+#.*$", "", m).strip()  # without a shell comment after the command
+        for m in re.findall(r"optout-atlas ([^`\n]+)", CONTRIBUTING)
+        if m.strip()
+    ]
     assert mentioned
     assert [m for m in mentioned if not command_is_valid(atlas_parser, m)] == []
     for needed in ("new ", "validate", "translations --update", "translations --check"):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy as copy_module
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT, TODAY, line_of, with_archive
+from conftest import EXAMPLE, ROOT, TODAY, line_of, real_today, with_archive
 
 from optout_atlas import validate, yamlfile
 from optout_atlas.dataset import load_dataset
@@ -200,6 +201,69 @@ def test_yaml_level_problems_come_through_with_the_file_name(data_dir):
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (  # text with ": " in it
+            "    text: Public posts and comments.",
+            "    text: Note: public posts and comments.",
+            '22:15: data[0].text: the text contains ": " (a colon and a space), which YAML reads as a new key;'
+            ' put the whole text in double quotes: text: "Note: public posts and comments."',
+        ),
+        (  # a key indented one space too few
+            "    kind: setting",
+            "   kind: setting",
+            "30:4: mechanisms[0].kind: this line is indented by 3 spaces, the entries above it by 4 (line 29):"
+            " entries of the same mapping or list start in the same column; indent this line by 4 spaces",
+        ),
+        (  # a key indented too far
+            "    retroactive: false",
+            "      retroactive: false",
+            "38:7: mechanisms[0].retroactive: this line is indented by 6 spaces, the entries above it by 4"
+            " (line 37): entries of the same mapping or list start in the same column; indent this line by 4 spaces",
+        ),
+        (  # a tab
+            "    minutes: 2",
+            "\tminutes: 2",
+            "35:1: mechanisms[0].minutes: a tab character: YAML indents with spaces only; replace each tab with spaces",
+        ),
+        (  # a double quote never closed
+            "    title: Turn off AI training",
+            '    title: "Turn off AI training',
+            '31:12: mechanisms[0].title: the quote " opened here is never closed: end the text with "',
+        ),
+        (  # a single quote closed only by an apostrophe many lines below
+            "    title: Turn off AI training",
+            "    title: 'Turn off AI training",
+            "31:12: mechanisms[0].title: the quote ' opened here is not closed on its line (YAML reads on"
+            " until line 75): end the text with ' (a ' inside single quotes is written '')",
+        ),
+        (  # a bracket never closed
+            "    regions: [EU, EEA, GB]\n    minutes",
+            "    regions: [EU, EEA, GB\n    minutes",
+            "34:14: mechanisms[0].regions: the list [ opened here is not closed: end it with ] on the same line"
+            " (separate the entries with commas; quote an entry that contains , ] or :)",
+        ),
+    ],
+)
+def test_yaml_syntax_errors_say_what_is_wrong_where_and_how_to_fix_it(data_dir, old, new, expected):
+    assert old in EXAMPLE
+    assert problems_for(data_dir, EXAMPLE.replace(old, new, 1)) == [f"{FILE}:{expected}"]
+
+
+def test_a_syntax_error_does_not_hide_the_problems_of_other_files(data_dir):
+    other = EXAMPLE.replace("id: example", "id: other").replace("regions: [EU, EEA, GB]\n    status", "regions: [EU, EEA, UK]\n    status")
+    (data_dir / "platforms" / "other.yml").write_text(other, encoding="utf-8")
+    found = problems_for(data_dir, EXAMPLE.replace("    minutes: 2", "\tminutes: 2"))
+    assert found[0] == (
+        f"{FILE}:35:1: mechanisms[0].minutes: a tab character: YAML indents with spaces only; replace each tab with spaces"
+    )
+    assert (
+        "platforms/other.yml:11:24: defaults[0].regions[2]: unknown region 'UK': the ISO code of the United Kingdom is 'GB'"
+        in found
+    )
+
+
 def test_the_clock_decides_what_is_in_the_future(data_dir):
     assert load_dataset(data_dir, today=TODAY).platforms
     found = problems_for(data_dir, EXAMPLE, today=TODAY - dt.timedelta(days=1))
@@ -208,6 +272,35 @@ def test_the_clock_decides_what_is_in_the_future(data_dir):
         for index, number in enumerate(
             n for n, line in enumerate(EXAMPLE.splitlines(), 1) if "accessed:" in line
         )
+    ]
+
+
+def test_project_data_takes_a_source_read_today_but_not_tomorrow(tmp_path):
+    """The real data is checked against the real date: a pull request citing a document read
+    today passes on the day it is opened, one dated tomorrow does not."""
+    data = shutil.copytree(ROOT / "data", tmp_path / "data")
+    linkedin = data / "platforms" / "linkedin.yml"
+    original = linkedin.read_text(encoding="utf-8")
+
+    def with_source_accessed(day: dt.date) -> str:
+        text = original.replace("sources: [", "sources: [read-today, ", 1)
+        return text + (
+            "  - id: read-today\n"
+            "    title: A page read by a contributor\n"
+            "    publisher: LinkedIn\n"
+            "    url: https://www.linkedin.com/help/linkedin/answer/a5538339\n"
+            f"    accessed: {day.isoformat()}\n"
+            "    kind: platform\n"
+        )
+
+    today = real_today()
+    linkedin.write_text(with_source_accessed(today), encoding="utf-8")
+    assert load_dataset(data, today=today).platform("linkedin")
+    linkedin.write_text(with_source_accessed(today + dt.timedelta(days=1)), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(data, today=today)
+    assert [p.message for p in caught.value.problems] == [
+        f"{(today + dt.timedelta(days=1)).isoformat()} is in the future (today is {today.isoformat()})"
     ]
 
 

@@ -6,7 +6,12 @@
   catalog in line (run it after editing the data; changed English becomes fuzzy);
 - ``--init LANG``: start the catalogs of a new language;
 - ``--check``: exit 1 when the templates or any catalog are out of sync with the YAML, or when a
-  translation breaks a placeholder or drops a **label** (on-screen names must stay in English).
+  translation breaks a placeholder or drops a **label** (on-screen names must stay in English),
+  or when a translated hand-written page does not record the English page it was made from;
+- ``--mark-translated PAGE``: record that ``PAGE`` (``docs/about.de.md``) now matches its
+  English page (see ``optout_atlas.translated_pages``).
+
+Translated pages whose English page changed since are listed as stale, like fuzzy messages.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from optout_atlas import clock, translation
+from optout_atlas import clock, translated_pages, translation
 from optout_atlas.dataset import load_dataset
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -40,10 +45,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
     parser.add_argument("--locales", type=Path, default=Path("locales"), help="catalogs (default: locales)")
     parser.add_argument("--templates", type=Path, default=Path("overrides/atlas"), help="page templates")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="hand-written pages (default: docs)")
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--update", action="store_true", help="re-extract and update every catalog")
     action.add_argument("--check", action="store_true", help="exit 1 when catalogs are out of sync")
     action.add_argument("--init", metavar="LANG", help="create the catalogs of a new language")
+    action.add_argument(
+        "--mark-translated",
+        metavar="PAGE",
+        type=Path,
+        nargs="+",
+        help="record that a translated page (docs/about.de.md) is up to date with its English page",
+    )
     parser.add_argument("--list", action="store_true", help="name the fuzzy and missing messages")
     parser.set_defaults(handler=run)
 
@@ -60,6 +73,8 @@ def templates(args: argparse.Namespace) -> dict[str, Catalog]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.mark_translated:
+        return mark_translated(args)
     fresh = templates(args)
     if args.update or args.init:
         languages = translation.catalog_languages(args.locales)
@@ -72,16 +87,24 @@ def run(args: argparse.Namespace) -> int:
                 translation.write_catalog(translation.update_catalog(template, path, language), path)
         print(f"updated {len(fresh)} templates and {len(languages) * len(fresh)} catalogs in {args.locales}")
 
-    problems = sync_problems(args.locales, fresh) if args.check else []
+    problems = sync_problems(args.locales, fresh) + form_problems(args.locales, fresh) if args.check else []
     statuses = [
         status(args.locales, language, domain, fresh[domain])
         for language in translation.catalog_languages(args.locales)
         for domain in fresh
     ]
     report(statuses, listing=args.list)
+    pages = translated_pages.translated_pages(args.docs, translation.catalog_languages(args.locales))
+    report_pages(pages)
     if args.check:
         for status_ in statuses:
             problems += quality_problems(status_)
+        problems += [
+            f"{page.path}: does not record which version of {page.english} it translates;"
+            f" run `optout-atlas translations --mark-translated {page.path}` once it matches"
+            for page in pages
+            if page.state == "untracked"
+        ]
         for problem in problems:
             print(problem)
         if problems:
@@ -122,6 +145,40 @@ def sync_problems(locales: Path, fresh: dict[str, Catalog]) -> list[str]:
                 problems.append(
                     f"{catalog_file}: out of sync with the template ({missing} missing, {extra} obsolete)"
                 )
+    return problems
+
+
+def form_problems(locales: Path, fresh: dict[str, Catalog]) -> list[str]:
+    """Catalog files that the next `--update` would rewrite although nobody changed the
+    English: files not in the form `--update` writes (the form of GNU gettext, Poedit and
+    Weblate), and files whose references or comments are out of date. Either would put
+    changes unrelated to a contributor's edit into their diff."""
+    problems = []
+    files = [(translation.template_path(locales, domain), None, domain) for domain in fresh]
+    files += [
+        (translation.catalog_path(locales, language, domain), language, domain)
+        for language in translation.catalog_languages(locales)
+        for domain in fresh
+    ]
+    for path, language, domain in files:
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        catalog = translation.read_catalog(path, translation.babel_locale(language) if language else None)
+        if translation.format_catalog(catalog, existing=text) != text:
+            problems.append(
+                f"{path}: not in the standard gettext form (wrapping, header or references);"
+                " `optout-atlas translations --update` rewrites it"
+            )
+            continue
+        updated = translation.update_catalog(fresh[domain], path, language) if language else fresh[domain]
+        if _keys(updated) != _keys(catalog):
+            continue  # out of sync: sync_problems says so
+        if translation.format_catalog(updated, existing=text) != text:
+            problems.append(
+                f"{path}: references or comments out of date with the data and templates;"
+                " `optout-atlas translations --update` rewrites it"
+            )
     return problems
 
 
@@ -180,6 +237,32 @@ def report(statuses: list[Status], *, listing: bool) -> None:
                     line = getattr(found, "lineno", None)
                     where = f"{s.path}:{line}" if line and found is not message else str(s.path)
                     print(f"  {where}: {label}: [{message.context}] {_short(message.id)}")
+
+
+def report_pages(pages: list[translated_pages.TranslatedPage]) -> None:
+    """Translated hand-written pages whose English page changed since they were translated."""
+    stale = [page for page in pages if page.state == "stale"]
+    if pages:
+        print(f"hand-written pages: {len(pages)} translated, {len(stale)} stale")
+    for page in stale:
+        print(
+            f"  {page.path}: stale: {page.english} changed since it was translated; update the"
+            f" translation, then run `optout-atlas translations --mark-translated {page.path}`"
+        )
+
+
+def mark_translated(args: argparse.Namespace) -> int:
+    languages = translation.catalog_languages(args.locales)
+    status_ = 0
+    for path in args.mark_translated:
+        english = translated_pages.english_page(path, languages)
+        if english is None or not path.is_file() or not english.is_file():
+            print(f"{path}: not a translated page (expected docs/<page>.<language>.md beside docs/<page>.md)")
+            status_ = 1
+            continue
+        value = translated_pages.mark_translated(path, english)
+        print(f"{path}: translated from {english} as it is now ({translated_pages.KEY}: {value})")
+    return status_
 
 
 def _short(text: str, width: int = 70) -> str:

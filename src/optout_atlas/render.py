@@ -85,8 +85,13 @@ class Renderer:
         locales_dir: Path | None = None,
         site_url: str = "",
         default_language: str = "en",
+        directory_urls: bool = True,
     ):
         self.language = language
+        # Page addresses: guides/x/ (a web server serves guides/x/index.html), or guides/x.html
+        # (the offline build, opened from a file share without a server).
+        self.directory_urls = directory_urls
+        self._page_suffix = "/" if directory_urls else ".html"
         # Absolute address of this language's site, when known (for the embed snippet).
         base = site_url.rstrip("/") + "/" if site_url else EMBED_PLACEHOLDER
         self.base_url = base if language == default_language or not site_url else f"{base}{language}/"
@@ -168,7 +173,7 @@ class Renderer:
         return "" if self.base_url == EMBED_PLACEHOLDER else f"{self.base_url}{path}"
 
     def guide(self, dataset: Dataset, platform: Platform) -> str:
-        page_url = self.page_url(f"guides/{platform.id}/")
+        page_url = self.page_url(f"guides/{platform.id}{self._page_suffix}")
         return self.render(
             "guide.md.j2",
             dataset=dataset,
@@ -176,6 +181,7 @@ class Renderer:
             rows=views.region_rows(platform, dataset.regions),
             sources=[platform.sources[i] for i in views.cited_sources(platform)],
             embed_url=self.embed_url(platform),
+            embed_path=self.embed_path(platform),
             page_url=page_url,
             qr=qr_svg(page_url) if page_url else "",
             jsonld=structured.guide(
@@ -184,12 +190,21 @@ class Renderer:
             regions=lambda codes, everywhere=False: self.region_names(dataset, codes, everywhere=everywhere),
         )
 
+    def embed_path(self, platform: Platform) -> str:
+        """The address of a platform's embed page relative to its guide (``guides/<id>/`` or,
+        in the offline build, ``guides/<id>.html``)."""
+        return f"../../embed/{platform.id}/" if self.directory_urls else f"../embed/{platform.id}.html"
+
     def embed_url(self, platform: Platform) -> str:
         """The absolute address of a platform's embed page; a placeholder, filled in by the
         page's script, when the site's address is not configured."""
         if self.base_url == EMBED_PLACEHOLDER:
             return f"{EMBED_PLACEHOLDER}EMBED"
-        return f"{self.base_url}embed/{platform.id}/"
+        return f"{self.base_url}embed/{platform.id}{self._page_suffix}"
+
+    def stale_translation_notice(self) -> str:
+        """The notice at the top of a translated page whose English page changed since."""
+        return self.render("stale_page.md.j2")
 
     def embed(self, dataset: Dataset, platform: Platform) -> str:
         return self.render(

@@ -82,10 +82,26 @@ def localized_uri(src_uri: str, language: str, default: str) -> str:
     return f"{stem}.{language}{dot}{suffix}"
 
 
+def catalog_version(config: MkDocsConfig, language: str) -> tuple:
+    """Modification time and size of the language's catalogs: part of the key of every cache
+    that holds translations, so that ``mkdocs serve`` shows a saved ``.po`` file at the next
+    rebuild (the process, and this module's caches, live as long as the server)."""
+    version = []
+    for domain in translation.DOMAINS:
+        path = translation.catalog_path(locales_dir(config), language, domain)
+        try:
+            status = path.stat()
+        except OSError:
+            version.append(None)
+        else:
+            version.append((status.st_mtime_ns, status.st_size))
+    return tuple(version)
+
+
 # The localised dataset of the language being built, for the current data version. Each language
 # build reads only its own language (hooks/pages.py lists the other languages' pages without
 # rendering them), so one is kept: the languages of a large site do not all stay in memory.
-_localized: dict[str, Dataset] = {}
+_localized: dict[tuple, Dataset] = {}
 _localized_from: list[Dataset] = []
 
 
@@ -99,10 +115,11 @@ def localized(config: MkDocsConfig, language: str, *, english: Dataset | None = 
     if not _localized_from or _localized_from[0] is not english:
         _localized.clear()
         _localized_from[:] = [english]
-    if language not in _localized:
+    key = (language, catalog_version(config, language))
+    if key not in _localized:
         _localized.clear()
-        _localized[language] = translation.localize(english, language, locales_dir(config))
-    return _localized[language]
+        _localized[key] = translation.localize(english, language, locales_dir(config))
+    return _localized[key]
 
 
 _renderers: dict[tuple, Renderer] = {}
@@ -154,8 +171,19 @@ def share_compiled_templates(env: jinja2.Environment) -> None:
 def renderer(config: MkDocsConfig, language: str) -> Renderer:
     today = clock.today()
     overrides = Path(config.theme.custom_dir or "overrides")
-    key = (overrides, locales_dir(config), language, today, config.site_url)
+    key = (
+        overrides,
+        locales_dir(config),
+        language,
+        catalog_version(config, language),
+        today,
+        config.site_url,
+        config.use_directory_urls,
+    )
     if key not in _renderers:
+        stale = [old for old in _renderers if old[:3] == key[:3]]  # this language's older catalogs
+        for old in stale:
+            del _renderers[old]
         _renderers[key] = Renderer(
             key[0],
             language=language,
@@ -163,6 +191,7 @@ def renderer(config: MkDocsConfig, language: str) -> Renderer:
             locales_dir=key[1],
             site_url=config.site_url or "",
             default_language=default_language(config),
+            directory_urls=config.use_directory_urls,
         )
         share_compiled_templates(_renderers[key].env)
     return _renderers[key]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,9 +27,9 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, read_po
 
-from optout_atlas import gcpause, yamlfile
+from optout_atlas import gcpause, pofile
 from optout_atlas.dataset import Dataset, build_dataset
 from optout_atlas.regions import _territories
 
@@ -178,24 +177,21 @@ def _new_catalog(locale: str | None = None) -> Catalog:
 
 
 def extract_data(dataset: Dataset, *, root: Path) -> Catalog:
-    """The data template: one message per translatable string, with file:line locations."""
+    """The data template: one message per translatable string, with the file it comes from
+    (no line number: the context already names the place, and references that do not move
+    when lines move keep the catalogs' diffs to the strings that changed)."""
     catalog = _new_catalog()
-    documents = {}
     for message in data_messages(dataset.raw):
         kind = message.path[0]
         if kind == "platforms":
             path = dataset.data_dir / "platforms" / f"{message.path[1]}.yml"
-            inner = message.path[2:]
         else:
             path = dataset.data_dir / f"{kind}.yml"
-            inner = message.path[1:]
-        if path not in documents:
-            documents[path] = yamlfile.load(path)[0]
-        line = documents[path].position(inner)[0]
-        location = (_relative(path, root), line)
+        location = (_relative(path, root), None)
         existing = catalog.get(message.text, message.context)
         if existing is not None:
-            existing.locations.append(location)
+            if location not in existing.locations:
+                existing.locations.append(location)
             continue
         catalog.add(
             message.text,
@@ -218,13 +214,17 @@ def extract_ui(template_dir: Path, python_dir: Path, *, root: Path) -> Catalog:
         (python_dir, [("render.py", "python")], {}),
     ]
     for directory, method_map, options in sources:
-        for filename, line, text, comments, context in extract_from_dir(
+        for filename, _line, text, comments, context in extract_from_dir(
             directory, method_map, options, keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
         ):
-            location = (_relative(directory / filename, root), line)
+            # No line number (see extract_data). The package's own file is named as in the
+            # repository wherever the package is installed.
+            where = f"src/optout_atlas/{filename}" if directory == python_dir else None
+            location = (where or _relative(directory / filename, root), None)
             existing = catalog.get(text, context)
             if existing is not None:
-                existing.locations.append(location)
+                if location not in existing.locations:
+                    existing.locations.append(location)
             else:
                 catalog.add(text, context=context, locations=[location], auto_comments=comments)
     return catalog
@@ -247,11 +247,71 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         return read_po(handle, locale=locale)
 
 
+HEADER_COMMENT = (
+    "# Translations of AI Opt-Out Atlas. Edit msgstr lines only; keep **labels** in English.\n"
+    "# Update after editing the data: optout-atlas translations --update"
+)
+# Header fields that tools fill with placeholders or with their own name and version: they
+# would change with every tool that touches a catalog, so they are not written.
+_NOISE = re.compile(r"EMAIL@ADDRESS|FULL NAME|LL@li\.org|YEAR-MO-DA|^2025-01-01 00:00\+0000$|^VERSION$")
+_DROPPED_FIELDS = {"Generated-By", "POT-Creation-Date"}  # a tool's version; the time of extraction
+# Babel's boilerplate comment of a new catalog (placeholders and this year's date).
+_BOILERPLATE = re.compile(
+    r"translations for |template for |Copyright \(C\)|distributed under the same license|FIRST AUTHOR|^#$"
+)
+
+
+def format_catalog(catalog: Catalog, *, existing: str | None = None) -> str:
+    """The text of a catalog file, in the form GNU gettext, Poedit and Weblate write it (see
+    ``pofile``), with a header that depends only on the language. ``existing``: the current
+    text of the file, whose header comment and extra header fields (a translator's name, the
+    editor that saved it) are kept as they are."""
+    language = str(catalog.locale) if catalog.locale else None
+    fields = {"Project-Id-Version": PROJECT}
+    if language:
+        fields["Language"] = language
+        fields["Plural-Forms"] = catalog.plural_forms
+    fields |= {
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    comment = HEADER_COMMENT
+    if existing:
+        old_comment, old_fields = _header(existing)
+        comment = old_comment or comment
+        for key, value in old_fields.items():
+            if key not in fields and key not in _DROPPED_FIELDS and not _NOISE.search(value):
+                fields[key] = value
+    return pofile.format_catalog(catalog, header_comment=comment, header=fields)
+
+
+def _header(text: str) -> tuple[str, dict[str, str]]:
+    """The comment lines before the header entry of a catalog's text, and its header fields."""
+    comment = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if not line.startswith(("#,", "#.", "#:", "#|")) and not _BOILERPLATE.search(line):
+            comment.append(line)
+    found = re.search(r'^msgid ""\nmsgstr ((?:".*"\n?)+)', text, re.MULTILINE)
+    fields: dict[str, str] = {}
+    if found:
+        for line in denormalize(found.group(1).strip()).split("\n"):
+            key, colon, value = line.partition(":")
+            if colon:
+                fields[key.strip()] = value.strip()
+    return "\n".join(comment), fields
+
+
 def write_catalog(catalog: Catalog, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, ignore_obsolete=True, include_previous=True, sort_output=False)
-    path.write_bytes(buffer.getvalue())
+    """Write ``catalog`` to ``path`` (see :func:`format_catalog`); an unchanged file is not
+    touched."""
+    existing = path.read_text(encoding="utf-8") if path.exists() else None
+    text = format_catalog(catalog, existing=existing)
+    if text != existing:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
 
 
 def template_path(locales_dir: Path, domain: str) -> Path:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from optout_atlas import yamlsyntax
 from optout_atlas.problems import Problem, display_path
 
 MAX_BYTES = 1_000_000
@@ -151,11 +152,8 @@ def load(path: Path) -> tuple[YamlDocument, list[Problem]]:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = f"YAML syntax error: {error.problem or error.context}"
-        if mark is None:
-            return whole_file(message)
-        return whole_file(message, mark.line + 1, mark.column + 1)
+        explained = yamlsyntax.explain(text, error)  # what is wrong, where, and how to fix it
+        return document, [Problem(name, explained.line, explained.column, explained.field, explained.message)]
     except yaml.YAMLError as error:  # pragma: no cover - defensive, all parser errors are marked
         return whole_file(f"YAML error: {error}")
     finally:
