@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ROOT, TODAY, with_archive
+from conftest import ROOT, TODAY, real_today, with_archive
 
 from optout_atlas import views
 from optout_atlas.dataset import load_dataset
@@ -125,8 +125,9 @@ def test_watched_documents_show_the_archived_version_a_source_was_checked_agains
 
 
 def test_guide_says_how_changes_are_watched():
-    dataset = load_dataset(ROOT / "data", today=TODAY)
-    page = Renderer(ROOT / "overrides", today=TODAY).guide(dataset, dataset.platform("reddit"))
+    """The project's Reddit guide, on the real date, lists the documents watched for it."""
+    dataset = load_dataset(ROOT / "data", today=real_today())
+    page = Renderer(ROOT / "overrides", today=real_today()).guide(dataset, dataset.platform("reddit"))
     sources = page.split("## Sources", 1)[1]
     assert (
         "**How changes are watched**: every week, a scheduled check looks for new versions of Reddit's"

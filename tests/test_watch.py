@@ -1,7 +1,10 @@
 """``optout-atlas watch`` against a local stand-in for the archive's GitHub API (tests/fake_archive.py).
 
 The fixtures are the archive's real answers: the commits that recorded each watched document,
-and short excerpts of the texts. No test touches the network.
+and short excerpts of the texts. The platform files the watch reads are the project's data as it
+stood in December 2025, before the 2026 refresh (``tests/fixtures/watch/platforms``): against
+them, the watch must find the changes of 2026 that the atlas then missed. The dates are pinned
+to the fixtures' clock. No test touches the network.
 """
 
 from __future__ import annotations
@@ -40,6 +43,20 @@ def offline(monkeypatch: pytest.MonkeyPatch, pinned_today) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+FIXTURE_PLATFORMS = ROOT / "tests" / "fixtures" / "watch" / "platforms"
+
+
+@pytest.fixture(autouse=True)
+def watched_data(tmp_path: Path) -> Path:
+    """The project's schemas, regions and categories with the platform files of December 2025."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_PLATFORMS, target / "platforms")
+    shutil.copytree(ROOT / "data" / "schema", target / "schema")
+    for name in ("regions.yml", "categories.yml"):
+        shutil.copy(ROOT / "data" / name, target / name)
+    return target
+
+
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
     """Quick retries, so that outages and rate limits take milliseconds."""
@@ -59,13 +76,13 @@ def archive(httpserver: HTTPServer) -> FakeArchive:
 
 
 def run(
-    capsys, httpserver: HTTPServer, config: Path, tmp_path: Path, *args: str, data: Path = ROOT / "data"
+    capsys, httpserver: HTTPServer, config: Path, tmp_path: Path, *args: str, data: Path | None = None
 ) -> tuple[int, str, str]:
     code = cli.main(
         [
             "watch",
             "--data",
-            str(data),
+            str(data or tmp_path / "data"),
             "--api-url",
             httpserver.url_for("/").rstrip("/"),
             "--config",
@@ -185,10 +202,8 @@ def test_sources_that_cite_the_document(capsys, httpserver, archive, config, tmp
 
 
 @pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(ROOT / "data", target)
-    return target
+def data_copy(watched_data: Path) -> Path:
+    return watched_data
 
 
 def test_renamed_document(capsys, httpserver, archive, config, tmp_path, data_copy):
