@@ -40,6 +40,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
 from optout_atlas import publish
+from optout_atlas.fserrors import describe_os_error
 from optout_atlas.problems import display_path
 
 log = logging.getLogger("mkdocs.hooks.safe_build")
@@ -92,7 +93,7 @@ def on_build_error(*, error: Exception) -> None:
     _state["failed"] = True
     _state.pop("complete", None)
     if _state.get("enabled") and isinstance(error, OSError):
-        raise Abort(_aborted(f"cannot write the site: {publish.describe_os_error(error)}")) from None
+        raise Abort(_aborted(f"cannot write the site: {describe_os_error(error)}")) from None
 
 
 def on_shutdown() -> None:
@@ -131,7 +132,7 @@ def _prepare(target: Path) -> Path:
     except publish.PublishError as error:
         raise Abort(f"Aborted: {error}") from None
     except OSError as error:
-        reason = publish.describe_os_error(error)
+        reason = describe_os_error(error)
         raise Abort(f"Aborted: cannot build into '{display_path(target)}': {reason}") from None
     return publish.staging_dir(target)
 
@@ -156,13 +157,13 @@ def _finish() -> None:
             except OSError as error:
                 publish.discard(staging)
                 raise Abort(
-                    _aborted(f"cannot put the new site in place: {publish.describe_os_error(error)}")
+                    _aborted(f"cannot put the new site in place: {describe_os_error(error)}")
                 ) from None
             return
         try:
             publish.discard(staging)
         except OSError as error:
-            log.warning(f"Could not remove '{display_path(staging)}': {publish.describe_os_error(error)}")
+            log.warning(f"Could not remove '{display_path(staging)}': {describe_os_error(error)}")
         if target.exists():
             reason = f"stopped by {_state['signal']}" if _state.get("signal") else "failed"
             log.warning(f"Build {reason}: kept the previous site in '{display_path(target)}'.")

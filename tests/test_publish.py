@@ -1,5 +1,6 @@
 """Publishing a built site without MkDocs: the lock, the swap, the tidying after a killed build,
-and the one-line messages for file-system errors. The real builds are in test_safe_build.py."""
+and the one-line messages for file-system errors (``fserrors``). The real builds are in
+test_safe_build.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from optout_atlas import publish
+from optout_atlas.fserrors import describe_os_error
 
 
 def make_site(path: Path, marker: str) -> Path:
@@ -205,7 +207,7 @@ OS_ERRORS = {
     ),
     "no-permission": (
         PermissionError(errno.EACCES, "Permission denied", "/srv/www/site.lock"),
-        "Permission denied: '/srv/www/site.lock' (no permission to write there)",
+        "Permission denied: '/srv/www/site.lock' (no permission)",
     ),
     "read-only-file-system": (
         OSError(errno.EROFS, "Read-only file system", "/mnt/ro/site.partial"),
@@ -217,7 +219,7 @@ OS_ERRORS = {
     ),
     "folder-where-a-file-goes": (
         IsADirectoryError(errno.EISDIR, "Is a directory", "site.partial/about/index.html"),
-        "Is a directory: 'site.partial/about/index.html' (a folder is where a file of the site should go)",
+        "Is a directory: 'site.partial/about/index.html' (a folder is where a file should go)",
     ),
     "copy-with-two-paths": (
         OSError(errno.EDQUOT, "Disk quota exceeded", "docs/a.png", None, "site.partial/a.png"),
@@ -233,4 +235,4 @@ OS_ERRORS = {
 
 @pytest.mark.parametrize(("error", "expected"), OS_ERRORS.values(), ids=OS_ERRORS.keys())
 def test_os_errors_are_one_line(error, expected):
-    assert publish.describe_os_error(error) == expected
+    assert describe_os_error(error) == expected

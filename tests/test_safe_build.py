@@ -365,21 +365,21 @@ OS_ERRORS = {
         "site",
         None,
         "Aborted: cannot write the site: Is a directory: 'site.partial/about/index.html'"
-        " (a folder is where a file of the site should go); the previous site in 'site' was kept.",
+        " (a folder is where a file should go); the previous site in 'site' was kept.",
     ),
     "page-folder-is-a-file": (
         _page_folder_is_a_file,
         "site",
         None,
         "Aborted: cannot write the site: File exists: 'site.partial/about'"
-        " (a file is where a folder of the site should go); the previous site in 'site' was kept.",
+        " (a file is where a folder should go); the previous site in 'site' was kept.",
     ),
     "target-under-a-regular-file": (
         lambda project: (project / "notes.txt").write_text("x"),
         "notes.txt/site",
         None,
         "Aborted: cannot build into 'notes.txt/site': File exists: 'notes.txt'"
-        " (a file is where a folder of the site should go)",
+        " (a file is where a folder should go)",
     ),
     "target-deeper-under-a-regular-file": (
         lambda project: (project / "notes.txt").write_text("x"),
@@ -440,7 +440,7 @@ def test_an_unwritable_folder_is_one_line(project, reference):
     aborted = [line for line in output.splitlines() if line.startswith("Aborted")]
     assert len(aborted) == 1
     assert aborted[0].startswith("Aborted: cannot build into 'readonly/site': ")
-    assert aborted[0].endswith(("(no permission to write there)",))
+    assert aborted[0].endswith(("(no permission)",))
     assert snapshot(project / "site") == reference
 
 

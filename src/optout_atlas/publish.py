@@ -15,7 +15,6 @@ part that knows nothing of MkDocs (``hooks/safe_build.py`` is the other):
   put back if the second one fails.
 - :func:`recover` tidies what a killed build left: a staging folder, or a site that was moved
   aside for the second rename and never replaced.
-- :func:`describe_os_error` turns an ``OSError`` into the one line a person can act on.
 """
 
 from __future__ import annotations
@@ -245,34 +244,3 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), os.fspath(first), None, os.fspath(second))
-
-
-# --------------------------------------------------------------------------------------------
-# Messages
-# --------------------------------------------------------------------------------------------
-
-_HINTS = {
-    errno.EACCES: "no permission to write there",
-    errno.EPERM: "no permission to write there",
-    errno.EROFS: "the file system is read-only",
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EFBIG: "a limit on the size of files was reached: ulimit -f",
-    errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EISDIR: "a folder is where a file of the site should go",
-    errno.EEXIST: "a file is where a folder of the site should go",
-    errno.EMFILE: "too many open files: ulimit -n",
-    errno.ENAMETOOLONG: "a path is too long",
-}
-
-
-def describe_os_error(error: OSError) -> str:
-    """``No space left on device: 'site.partial/de/index.html' (the disk is full)``: one line."""
-    text = error.strerror or str(error) or type(error).__name__
-    paths = [p for p in (error.filename, error.filename2) if p is not None]
-    if paths:
-        text += ": " + " → ".join(f"'{display_path(Path(os.fsdecode(p)))}'" for p in paths)
-    hint = _HINTS.get(error.errno) if error.errno is not None else None
-    if hint:
-        text += f" ({hint})"
-    return " ".join(text.split())
