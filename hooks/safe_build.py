@@ -114,16 +114,16 @@ def on_shutdown() -> None:
 
 
 def _prepare(target: Path) -> Path:
-    """Lock the site, tidy after a killed build, and return the empty staging directory."""
+    """Lock the site, tidy what a killed build left, and return the staging directory."""
     lock = publish.SiteLock(target)
     try:
         publish.check_target(target)
+        timeout = publish.lock_timeout()
         lock.acquire(
-            publish.lock_timeout(),
+            timeout,
             waiting=lambda holder: log.info(
                 f"Waiting for another build of '{display_path(target)}' to finish ({holder} holds"
-                f" '{display_path(lock.path)}'; up to {publish.lock_timeout():g} s,"
-                f" {publish.LOCK_TIMEOUT_VARIABLE})"
+                f" '{display_path(lock.path)}'; up to {timeout:g} s, {publish.LOCK_TIMEOUT_VARIABLE})"
             ),
         )
         _state["lock"] = lock
@@ -183,9 +183,11 @@ def _catch_signals() -> None:
     if threading.current_thread() is not threading.main_thread():
         return  # only the main thread may set handlers; MkDocs run from a thread keeps its own
     previous = {number: signal.getsignal(number) for number in _SIGNALS}
-    for number in _SIGNALS:
+    # An ignored signal stays ignored: `nohup mkdocs build` must survive a closed terminal.
+    caught = {number: handler for number, handler in previous.items() if handler is not signal.SIG_IGN}
+    for number in caught:
         signal.signal(number, _on_signal)
-    _state["previous_handlers"] = previous
+    _state["previous_handlers"] = caught
 
 
 def _on_signal(number: int, frame) -> None:
@@ -208,4 +210,4 @@ def _restore_signals() -> None:
     previous = _state.get("previous_handlers")
     if isinstance(previous, dict):
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)

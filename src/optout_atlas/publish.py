@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import fcntl
 import os
 import shutil
 import sys
@@ -31,6 +30,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from optout_atlas.problems import display_path
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds there are not serialised (serve and build still work)
+    fcntl = None  # type: ignore[assignment]
 
 LOCK_TIMEOUT_VARIABLE = "ATLAS_BUILD_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 600.0  # seconds: longer than any build of the whole site
@@ -100,6 +104,9 @@ class SiteLock:
         cannot be opened (an unwritable folder, a path through a file).
         """
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        if fcntl is None:
+            self._descriptor = descriptor
+            return
         deadline = time.monotonic() + timeout
         told = False
         try:
