@@ -226,9 +226,11 @@ def read_regular_file(path: Path, limit: int = MAX_BYTES) -> tuple[bytes | None,
         )
     if not stat.S_ISREG(status.st_mode):
         return None, _not_regular(status.st_mode)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_RDONLY
+    for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "O_BINARY"):  # those the system has
+        flags |= getattr(os, name, 0)
     try:
-        descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        descriptor = os.open(path, flags)
     except OSError as error:
         return None, f"cannot read file: {error.strerror}"
     try:
@@ -249,7 +251,7 @@ def read_regular_file(path: Path, limit: int = MAX_BYTES) -> tuple[bytes | None,
 
 
 def _not_regular(mode: int) -> str:
-    kind = next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+    kind = next((kind for test, kind in _KINDS if test(mode)), "a special file")
     return f"is {kind}, not a regular file; data files must be regular files"
 
 
