@@ -638,12 +638,15 @@ class LinkChecker:
                 raise _DeadlineExceeded
             request = self._client.build_request(method, _swap(url, self._forward()), timeout=timeout)
             started = time.monotonic()
+            deadline = asyncio.timeout(budget.left)
             try:
-                async with asyncio.timeout(budget.left):
+                async with deadline:
                     response = await self._client.send(request, stream=True)
                     await response.aclose()
             except TimeoutError:
-                raise _DeadlineExceeded from None
+                if deadline.expired():
+                    raise _DeadlineExceeded from None
+                raise
             finally:
                 budget.spend(time.monotonic() - started)
         headers = response.headers
