@@ -16,6 +16,7 @@ from pathlib import Path
 
 from optout_atlas import clock
 from optout_atlas.dataset import load_dataset
+from optout_atlas.fserrors import describe_os_error
 from optout_atlas.problems import DataError
 
 DEFAULT_DATA_DIR = Path("data")
@@ -76,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except OSError as error:  # a file or folder that cannot be read or written: a full disk…
+        print(f"optout-atlas {args.command}: {describe_os_error(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -55,8 +55,44 @@ class Dataset:
         return next(p for p in self.platforms if p.id == platform_id)
 
 
+PLATFORM_SUFFIX = ".yml"
+# Spellings of a YAML file that are not read, and are reported instead of being skipped in silence.
+_OTHER_YAML_SUFFIXES = frozenset({".yml", ".yaml"})
+
+
 def platform_files(data_dir: Path) -> list[Path]:
-    return sorted((data_dir / "platforms").glob("*.yml"))
+    """Every ``platforms/*.yml``: the one spelling that is read (see :func:`misnamed_files`)."""
+    return sorted((Path(data_dir) / "platforms").glob("*" + PLATFORM_SUFFIX))
+
+
+def misnamed_files(data_dir: Path) -> list[Problem]:
+    """One problem for each YAML file in ``platforms/`` that is not spelled ``<id>.yml``.
+
+    They are not read: a platform's id is its file name, and the site links each guide to
+    ``data/platforms/<id>.yml`` for editing. Reading ``.yaml`` and ``.YML`` as well would let
+    ``x.yml`` and ``x.yaml`` claim the same id, and send editors to a file that does not exist.
+    Skipping them in silence would lose a contributor's platform without a word.
+    """
+    folder = Path(data_dir) / "platforms"
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder))
+    except OSError:
+        return []  # no folder: reported as "no platform files"
+    problems = []
+    for name in names:
+        stem, suffix = os.path.splitext(name)
+        if suffix != PLATFORM_SUFFIX and suffix.lower() in _OTHER_YAML_SUFFIXES:
+            problems.append(
+                Problem(
+                    display_path(folder / name),
+                    1,
+                    1,
+                    "",
+                    f"not read: only files ending in {PLATFORM_SUFFIX} are platform files"
+                    f" (the id is the file name); rename it to {stem}{PLATFORM_SUFFIX}",
+                )
+            )
+    return problems
 
 
 def load_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
@@ -72,15 +108,20 @@ def _load_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
 
     regions_doc, found = _load_checked(data_dir / "regions.yml", schema_dir / "regions.schema.json")
     problems += found
+    # Without the regions and categories, every reference to them would be reported as unknown:
+    # one line per use, for one problem already reported.
+    references_checked = not found
     regions = _regions(regions_doc, problems) if not found else Regions({})
 
     categories_doc, found = _load_checked(data_dir / "categories.yml", schema_dir / "categories.schema.json")
     problems += found
+    references_checked = references_checked and not found
     if not found:
         problems += _duplicate_ids(categories_doc, "categories")
     categories = set() if found else set(build_categories(categories_doc.value))
 
     paths = platform_files(data_dir)
+    problems += misnamed_files(data_dir)
     if not paths:
         problems.append(
             Problem(display_path(data_dir / "platforms"), 1, 1, "", "no platform files (*.yml) found")
@@ -90,7 +131,8 @@ def _load_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
         document, found = _load_checked(path, schema_dir / "platform.schema.json")
         if document.value is not None:
             found += validate.text_problems(document, today=today)
-            found += validate.reference_problems(document, regions=regions, categories=categories)
+            if references_checked:
+                found += validate.reference_problems(document, regions=regions, categories=categories)
         problems += found
         if not found:
             platforms[document.value["id"]] = document.value
@@ -317,16 +359,18 @@ _DATA_SUFFIXES = (".yml", ".yaml", ".json")
 def _fingerprint(data_dir: Path) -> tuple:
     """Path, modification time and size of every data file under ``data_dir``. Every hook asks
     for the dataset, several times per language build, so this is one ``scandir`` and one
-    ``stat`` per file (symbolic links to folders are not followed, as ``Path.rglob`` does not)."""
+    ``stat`` per file (symbolic links to folders are not followed, as ``Path.rglob`` does not).
+    Suffixes in any case, links and other entries that are not files count too: the load
+    reports them, and adding or removing one must load again."""
     found: list[tuple[tuple[str, ...], str, int, int]] = []
 
     def scan(folder: str, parts: tuple[str, ...]) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_dir() and not entry.is_symlink():
+                if entry.is_dir(follow_symlinks=False):
                     scan(entry.path, (*parts, entry.name))
-                elif os.path.splitext(entry.name)[1] in _DATA_SUFFIXES and entry.is_file():
-                    status = entry.stat()
+                elif os.path.splitext(entry.name)[1].lower() in _DATA_SUFFIXES:
+                    status = entry.stat(follow_symlinks=False)
                     found.append(((*parts, entry.name), entry.path, status.st_mtime_ns, status.st_size))
 
     scan(str(data_dir), ())
