@@ -57,7 +57,7 @@ BAD_INPUTS = {
         "url: https://example.com/settings/ai",
         "url: https://user:pw@example.com/ai",
         "user:pw",
-        "10: mechanisms[0].url: 'https://user:pw@example.com/ai' must not contain a user name or password",
+        "10: mechanisms[0].url: 'https://user:pw@example.com/ai' must not contain a user name or password (an @ before the host name)",
     ),
     "unknown-source": (
         "  sources: [example-help]\nlast_verified",
@@ -105,13 +105,13 @@ BAD_INPUTS = {
         "text: Private messages.",
         "text: Private <script>alert(1)</script> messages.",
         "<script>",
-        "11: data[1].text: raw HTML is not allowed in text; write plain text",
+        "11: data[1].text: raw HTML is not allowed in text (<script…); write plain text (a < followed by a space is fine)",
     ),
     "markdown-link": (
         "text: Private messages.",
         "text: See [here](https://evil.example).",
         "evil.example",
-        "11: data[1].text: links are not allowed in text; put addresses in a url field",
+        "11: data[1].text: links and images are not allowed in text; put addresses in a url field",
     ),
     "unknown-field": (
         "    minutes: 2",
