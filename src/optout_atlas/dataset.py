@@ -77,17 +77,19 @@ def _load_dataset(data_dir: Path, *, today: dt.date, languages: Collection[str] 
     schema_dir = data_dir / "schema"
     problems: list[Problem] = []
 
-    regions_doc, found = _load_checked(data_dir / "regions.yml", schema_dir / "regions.schema.json", today)
+    regions_doc, found, usable = _load_checked(
+        data_dir / "regions.yml", schema_dir / "regions.schema.json", today
+    )
     problems += found
-    regions = _regions(regions_doc, problems) if not _errors(found) else Regions({})
+    regions = _regions(regions_doc, problems) if usable else Regions({})
 
-    categories_doc, found = _load_checked(
+    categories_doc, found, usable = _load_checked(
         data_dir / "categories.yml", schema_dir / "categories.schema.json", today
     )
     problems += found
-    if not _errors(found):
+    if usable:
         problems += _duplicate_ids(categories_doc, "categories")
-    categories = set() if _errors(found) else set(build_categories(categories_doc.value))
+    categories = set(build_categories(categories_doc.value)) if usable else set()
 
     paths = platform_files(data_dir)
     if not paths:
@@ -96,7 +98,7 @@ def _load_dataset(data_dir: Path, *, today: dt.date, languages: Collection[str] 
         )
     platforms: dict[str, dict] = {}
     for path in paths:
-        document, found = _load_checked(path, schema_dir / "platform.schema.json", today)
+        document, found, _usable = _load_checked(path, schema_dir / "platform.schema.json", today)
         if document.value is not None:
             found += validate.reference_problems(
                 document, regions=regions, categories=categories, languages=languages
@@ -138,15 +140,23 @@ def build_categories(value: dict) -> dict[str, Category]:
 
 def _load_checked(
     path: Path, schema_path: Path, today: dt.date
-) -> tuple[yamlfile.YamlDocument, list[Problem]]:
-    """A data file read, checked against its schema and every string against the text policy."""
+) -> tuple[yamlfile.YamlDocument, list[Problem], bool]:
+    """A data file read, checked against its schema and every string against the text policy:
+    (the document, its problems, whether it has the schema's shape, so that other files'
+    references to it can be checked). A value the text policy refuses is reported once, by the
+    policy, whose words are more precise than the schema's about the same value (the schema's
+    pattern takes an id with a line break at its end in one engine and not in the other)."""
     document, problems = yamlfile.load(path)
-    if document.value is not None:
-        schema = validate.load_schema(schema_path)
-        if not problems:
-            problems += validate.schema_problems(document, schema)
-        problems += validate.text_problems(document, today=today, schema=schema)
-    return document, list(dict.fromkeys(problems))  # an address's problem can come from both
+    if document.value is None:
+        return document, problems, False
+    schema = validate.load_schema(schema_path)
+    if not problems:
+        problems += validate.schema_problems(document, schema)
+    usable = not problems
+    policy = validate.text_problems(document, today=today, schema=schema)
+    refused = {(p.line, p.column, p.field) for p in policy if not p.warning}
+    problems = [p for p in problems if (p.line, p.column, p.field) not in refused] + policy
+    return document, list(dict.fromkeys(problems)), usable
 
 
 def _errors(problems: list[Problem]) -> list[Problem]:

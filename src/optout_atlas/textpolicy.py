@@ -86,7 +86,12 @@ def character_problems(text: str, *, newlines: bool = False) -> list[str]:
         where = f"at character {index + 1}"
         category = unicodedata.category(char)
         if char == "\n":
-            if not newlines:
+            if not newlines and index == len(text) - 1:
+                found.setdefault(
+                    "newline",
+                    "ends with a line break; remove it (in YAML, fold a long text with >-, not > or |)",
+                )
+            elif not newlines:
                 found.setdefault(
                     "newline",
                     f"must be one line: a line break {where} would end the sentence on the page;"
@@ -204,7 +209,9 @@ class _Markup:
     code: bool = False
 
 
-def _markup(text: str) -> _Markup:
+def _markup(text: str, *, lines: bool = True) -> _Markup:
+    """The markup of ``text``; ``lines``: whether to look at the start of every line for block
+    syntax, or of the first only (a line break in one-line text is an error of its own)."""
     if _PLAIN.match(text):
         return _Markup()
     return _Markup(
@@ -212,7 +219,7 @@ def _markup(text: str) -> _Markup:
         references=tuple(_references(text)) if "&" in text else (),
         links=tuple(_LINK.findall(text)) + tuple(m.group(0) for m in _SCRIPT_URL.finditer(text)),
         attribute_lists=tuple(m.group(0) for m in _ATTRIBUTE_LIST.finditer(text)),
-        blocks=tuple(_block_syntax(text)),
+        blocks=tuple(_block_syntax(text if lines else text.split("\n", 1)[0])),
         bold=bool(_BOLD.search(text)),
         code=bool(_CODE.search(text)),
     )
@@ -267,7 +274,7 @@ def text_problems(text: str, kind: str = LINE) -> list[str]:
         return errors
     problems = character_problems(text, newlines=kind == PARAGRAPHS)
     if kind != TOKEN:
-        problems += _markup_messages(_markup(text), multiline="\n" in text)
+        problems += _markup_messages(_markup(text, lines=kind == PARAGRAPHS), multiline=kind == PARAGRAPHS)
     return problems
 
 
@@ -339,7 +346,8 @@ def translation_problems(msgid: str, msgstr: str) -> list[str]:
     """The text policy for a translation: the characters of any text (line breaks only where the
     English has them), and no markup beyond the English text's own (no new links or images)."""
     problems = character_problems(msgstr, newlines="\n" in msgid)
-    problems += _markup_messages(_markup(msgstr), _markup(msgid), multiline="\n" in msgstr)
+    lines = "\n" in msgid
+    problems += _markup_messages(_markup(msgstr, lines=lines), _markup(msgid), multiline=lines)
     return problems
 
 

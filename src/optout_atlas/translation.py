@@ -297,6 +297,7 @@ class PoEntry:
     msgstr: list[str] = field(default_factory=list)
     msgstr_lines: list[int] = field(default_factory=list)
     flags: frozenset[str] = frozenset()
+    broken: bool = False  # a string of it could not be read (reported): not compared with others
 
     @property
     def complete(self) -> bool:
@@ -428,11 +429,13 @@ def parse_catalog(path: Path, raw: bytes | None = None) -> tuple[list[PoEntry], 
             problem(number, column + len(stripped) - len(rest) + offset, error)
         if current is not None and current.complete and keyword in ("msgctxt", "msgid"):
             finish()
+        if error and current is not None:
+            current.broken = True
         if keyword == "msgctxt":
             if current is not None:
                 problem(number, column, "msgctxt must come first in a message")
                 finish()
-            current = PoEntry(line=number, context=value, flags=frozenset(flags))
+            current = PoEntry(line=number, context=value, flags=frozenset(flags), broken=bool(error))
             flags = set()
             last = ("context", 0)
         elif keyword == "msgid":
@@ -443,6 +446,7 @@ def parse_catalog(path: Path, raw: bytes | None = None) -> tuple[list[PoEntry], 
                 current = PoEntry(line=number, flags=frozenset(flags))
                 flags = set()
             current.msgid, current.msgid_line = value, number
+            current.broken = current.broken or bool(error)
             last = ("msgid", 0)
         elif current is None or current.msgid is None:
             problem(number, column, f"{keyword} without a msgid before it")
@@ -470,6 +474,8 @@ def parse_catalog(path: Path, raw: bytes | None = None) -> tuple[list[PoEntry], 
     seen: dict[tuple[str | None, str], int] = {}
     for entry in entries:
         key = (entry.context, entry.msgid)
+        if entry.broken:
+            continue
         if key in seen:
             problem(
                 entry.msgid_line,
