@@ -42,10 +42,14 @@ _reported: set[Problem] = set()
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     english = site.dataset(config)
     catalogs = translation.check_catalogs(site.locales_dir(config), site.languages(config))
-    if config.strict and english.warnings:
-        _abort(list(english.warnings), "warnings in the data, errors in a strict build")
-    if catalogs:
-        _abort(catalogs, "problems in the catalogs")
+    fatal = list(english.warnings) if config.strict else []
+    if fatal or catalogs:
+        what = []
+        if fatal:
+            what.append(f"{_count(fatal, 'warning')} in the data, fatal in a strict build")
+        if catalogs:
+            what.append(f"{_count(catalogs, 'problem')} in the catalogs")
+        _abort(fatal + catalogs, " and ".join(what))
     for warning in english.warnings:
         if warning not in _reported:
             log.warning(str(warning))
@@ -65,7 +69,11 @@ def on_serve(server: LiveReloadServer, /, *, config: MkDocsConfig, builder) -> L
 # ---------------------------------------------------------------------------------------------
 
 
+def _count(items: list, noun: str) -> str:
+    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
+
+
 def _abort(problems: list[Problem], what: str) -> None:
     for problem in sorted(problems):
         log.error(str(problem))
-    raise Abort(f"Aborted: {len(problems)} {what} (listed above); the site directory was left as it was.")
+    raise Abort(f"Aborted: {what} (listed above); the site directory was left as it was.")

@@ -663,6 +663,15 @@ def test_lookalike_addresses_are_warnings_and_fail_only_with_strict(data_dir, va
     assert err.strip() == "2 warnings in data, an error with --strict"
 
 
+def test_warnings_are_github_warnings(data_dir, validate_cli, monkeypatch):
+    text = EXAMPLE.replace("url: https://example.com/settings/ai", "url: https://xn--exmple-cua.com/settings/ai")
+    (data_dir / FILE).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, lines, _err = validate_cli()
+    assert code == 0
+    assert lines[1].startswith(f"::warning file=data/{FILE},line={line_of(text, 'xn--')},col=10::mechanisms[0].url: host name")
+
+
 def test_every_string_field_is_one_line_but_the_text_of_a_dispute(data_dir):
     """Paragraphs are allowed where the guide prints a text as paragraphs of its own, and
     nowhere else: the schema's text fields are one line."""
@@ -764,3 +773,39 @@ def test_strict_build_refuses_hostile_input_before_it_touches_the_site(tmp_path,
     assert "the site directory was left as it was" in output
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == ["guides", "index.html"]
     assert (site / "index.html").read_text(encoding="utf-8") == "the last good site"
+
+
+def test_the_build_logs_warnings_once_and_stops_on_them_only_when_strict(tmp_path, caplog, monkeypatch):
+    """hooks/data.py, on a real configuration: a lookalike address is a warning in a build
+    that is not strict (logged once, however many languages are built), an error in a strict
+    one (the project's)."""
+    import importlib.util
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    linkedin = project / "data" / "platforms" / "linkedin.yml"
+    linkedin.write_text(linkedin.read_text(encoding="utf-8").replace("url: https://www.linkedin.com/", "url: https://www.xn--linkedn-wfb.com/", 1), encoding="utf-8")
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("OPTOUT_ATLAS_TODAY", real_today().isoformat())
+    spec = importlib.util.spec_from_file_location("atlas_data_hook", project / "hooks" / "data.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+
+    config = load_config(str(project / "mkdocs.yml"), strict=False)
+    with caplog.at_level("WARNING", logger="mkdocs.hooks.atlas"):
+        hook.on_config(config)
+        hook.on_config(config)  # the next language's build
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "is written in punycode" in warnings[0]
+
+    caplog.clear()
+    with caplog.at_level("ERROR", logger="mkdocs.hooks.atlas"), pytest.raises(Abort) as aborted:
+        hook.on_config(load_config(str(project / "mkdocs.yml"), strict=True))
+    assert "Aborted: 1 warning in the data, fatal in a strict build (listed above)" in str(aborted.value)
+    assert [r.getMessage().split(": ", 1)[0] for r in caplog.records] == [f"data/platforms/linkedin.yml:{line_of(linkedin.read_text(encoding='utf-8'), 'xn--')}:10"]
