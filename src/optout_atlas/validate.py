@@ -232,9 +232,9 @@ def text_problems(document: YamlDocument, *, today: dt.date, schema: Schema | No
                 found = _recorded_problems(document, path, value)
             problems.extend(found)
 
-    def visit(
-        value: object, path: Path_, key: str, node: dict | None, owner: str
-    ) -> None:  # recursion: fastest
+    # A recursive walk (the fastest here) beside the schema: ``node`` is the subschema of
+    # ``value``, ``owner`` the schema definition of the object that holds it.
+    def visit(value: object, path: Path_, key: str, node: dict | None, owner: str) -> None:
         node, definition, is_url = _resolve(node, defs, value)
         if isinstance(value, str):
             if is_url or (schema is None and key in ("url", "via")):
