@@ -172,3 +172,22 @@ def test_build_and_check_share_the_checks(project):
         (UI.as_posix(), 'msgid "since %(date)s"', "unknown placeholder %(mehr)s: the English text has no such placeholder")
     ]
     assert json.dumps([str(p) for p in problems])  # plain lines, nothing else
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("/dev/zero", "is a symbolic link"), ("../../../data/regions.yml", "is a symbolic link")],
+    ids=["link-to-dev-zero", "link-to-another-file"],
+)
+def test_catalog_that_is_a_link_is_refused_not_read(project, capsys, target, expected):
+    """A catalog is read as a data file is: a link (to a device that never ends, or to a file of
+    the machine that builds) is one line, at once, in every mode."""
+    UI.unlink()
+    UI.symlink_to(target)
+    for args in (["--check"], []):
+        code = main(["translations", *args])
+        out = capsys.readouterr().out
+        assert code == 1, args
+        assert "Traceback" not in out
+        lines = [line for line in out.splitlines() if line.startswith("locales/")]
+        assert len(lines) == 1 and lines[0].startswith(f"{UI.as_posix()}:1:1:") and expected in lines[0], out

@@ -30,7 +30,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import denormalize, read_po
 
-from optout_atlas import gcpause, pofile, textpolicy
+from optout_atlas import gcpause, pofile, textpolicy, yamlfile
 from optout_atlas.dataset import Dataset, build_dataset
 from optout_atlas.problems import DataError, Problem, display_path
 from optout_atlas.regions import _territories
@@ -271,13 +271,18 @@ def _syntax_problems(path: Path, raw: bytes) -> tuple[Problem, ...]:
     return tuple(parse_catalog(path, raw)[1])
 
 
+# A catalog holds every string of every platform: about 90 kB per platform today. The bound
+# only stops a file that never ends (a link to a device, a pipe) or is absurdly large.
+CATALOG_MAX_BYTES = 50_000_000
+
+
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise DataError(
-            [Problem(display_path(path), 1, 1, "", f"cannot read file: {error.strerror}")]
-        ) from None
+    """The bytes of a catalog, read as data files are: a regular file, never through a link,
+    and bounded (see :func:`yamlfile.read_regular_file`)."""
+    raw, reason = yamlfile.read_regular_file(path, limit=CATALOG_MAX_BYTES)
+    if raw is None:
+        raise DataError([Problem(display_path(path), 1, 1, "", reason)])
+    return raw
 
 
 # --------------------------------------------------------------------------------------------
