@@ -263,7 +263,8 @@ def test_json_ld_cannot_end_its_script_element():
 URLS = {
     # kept, percent-encoded where a character could end a link or an attribute
     "plain": ("https://example.com/help/ai", "https://example.com/help/ai"),
-    "bare-host": ("https://example.com", "https://example.com/"),
+    "bare-host": ("https://example.com", "https://example.com"),
+    "bare-host-query": ("https://example.com?a=b", "https://example.com?a=b"),
     "host-case": ("https://EXAMPLE.com/A?B=C", "https://example.com/A?B=C"),
     "paren-close": ("https://example.com/a)b", "https://example.com/a%29b"),
     "parens": ("https://en.example.org/wiki/X_(y)", "https://en.example.org/wiki/X_%28y%29"),
@@ -628,3 +629,20 @@ def test_no_template_prints_a_raw_value(tmp_path, to_html, language, addresses):
         texts = " ".join(root.itertext()) + " ".join(v for e in root.iter() for v in e.attrib.values())
         assert "zq" in texts and "<i x=1>" in texts
         assert not any(e.tag.endswith(("script", "i")) for e in root.iter())
+
+
+def test_the_projects_addresses_are_printed_as_written(dataset):
+    """Encoding changes no address of the real data (links stay the ones the link checker and
+    the sources' readers know), apart from the case of a host name."""
+    addresses = [
+        address
+        for platform in dataset.platforms
+        for address in (
+            *(source.url for source in platform.sources.values()),
+            *(source.via for source in platform.sources.values() if source.via),
+            *(mechanism.url for mechanism in platform.mechanisms if mechanism.url),
+            *(document.url for document in platform.watch),
+        )
+    ]
+    assert len(addresses) > 100
+    assert [a for a in addresses if escape.url(a) != a] == []

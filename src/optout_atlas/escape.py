@@ -281,7 +281,7 @@ def url(value: object) -> Markdown:
     if not _HOST.match(host):
         return Markdown(UNSAFE_URL)
     address = f"https://{host}" + (f":{port}" if port is not None else "")
-    address += _encode(parts.path) or "/"
+    address += _encode(parts.path)
     if parts.query:
         address += "?" + _encode(parts.query, also="?")
     if parts.fragment:
