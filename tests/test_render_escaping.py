@@ -367,6 +367,10 @@ def test_page_templates_escape_what_they_print_and_cannot_mark_it_safe():
         escape.markdown(f"{value}, {value}")
     )
     assert env.from_string("{{ value | e }}").render(value=value) == str(escape.markdown(value))
+    # A macro's markup is printed as it is; put together with a value, the whole is text.
+    assert env.from_string("{{ m.status_icon('opt_out') }}").render() == ":material-toggle-switch:"
+    joined = env.from_string("{{ m.status_icon('opt_out') ~ value }}").render(value=value)
+    assert joined == str(escape.markdown(":material-toggle-switch:" + value))
     for unsafe in ("safe", "forceescape", "tojson", "urlize", "xmlattr"):
         with pytest.raises(jinja2.TemplateAssertionError, match=f"No filter named '{unsafe}'"):
             env.from_string(f"{{{{ value | {unsafe} }}}}")

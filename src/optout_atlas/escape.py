@@ -118,6 +118,8 @@ _ANYWHERE = str.maketrans(
         "\t": " ",
     }
 )
+# Any character that _ANYWHERE or _SHORTCODE would replace.
+_SPECIAL = re.compile(r"""[&<>"\\`*_\[\]{}|~\t]|:(?=[\w+-])""")
 # A colon that could open an emoji shortcode (":material-alert:").
 _SHORTCODE = re.compile(r":(?=[\w+-])")
 # A start that Markdown reads as a block: indentation (code), a heading, a list item, a quote,
@@ -150,6 +152,10 @@ def markdown(value: object, *, line_start: bool = True) -> Markdown:
         inner = markdown(str(value), line_start=False)
         return Markdown(f'<span lang="en" class="atlas-untranslated">{inner}</span>')
     text = clean(str(value))
+    if _SPECIAL.search(text) is None:  # most values: words, dates, numbers
+        return Markdown(
+            text if not line_start or _BLOCK_START.match(text) is None else _escape_block_start(text)
+        )
     parts = []
     position = 0
     for match in _BOLD.finditer(text):
@@ -240,7 +246,12 @@ _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?$")
 
 
+_ALL_KEPT = re.compile(r"[A-Za-z0-9\-._~/:@=&+,]*")
+
+
 def _encode(part: str, also: str = "") -> str:
+    if _ALL_KEPT.fullmatch(part):  # the usual case: nothing to encode
+        return part
     out = []
     index = 0
     while index < len(part):
@@ -263,7 +274,8 @@ def url(value: object) -> Markdown:
     query and fragment percent-encoded. Anything but an https URL with a host and without
     credentials becomes :data:`UNSAFE_URL`."""
     text = plain_text(value) if hasattr(value, "__html__") else str(value)
-    if not text or any(c.isspace() or not c.isprintable() for c in text) or "\\" in text:
+    # isprintable() is false for every white space but the ASCII space, and for controls.
+    if not text or not text.isprintable() or " " in text or "\\" in text:
         return Markdown(UNSAFE_URL)
     try:
         parts = urlsplit(text)

@@ -9,7 +9,9 @@ Escaping is by construction, not by habit (see ``optout_atlas.escape``):
   :class:`~optout_atlas.escape.Markdown` that our own code made, or markup their own macros
   made. A template that prints a field without a filter prints it escaped; the filters choose
   another context (``attr``, ``url``, ``html``, ``yaml``). Filters that would mark a value as
-  safe (``safe``, ``e``, ``tojson``, ``urlize``, ``xmlattr``) do not exist there.
+  safe (``safe``, ``forceescape``, ``tojson``, ``urlize``, ``xmlattr``) do not exist there, and
+  ``e`` escapes for Markdown. Text put together in a template (``~``, ``join``) is plain text,
+  escaped as a whole when printed.
 - UI strings (``_()``) are escaped the same way: a translation is text, not markup, and so is
   every value put into it.
 - The XML templates (``*.xml.j2``, ``*.svg.j2``) have an environment of their own that escapes
@@ -41,6 +43,8 @@ from optout_atlas.translation import babel_locale, translator
 TEMPLATE_DIR = "atlas"
 # Templates rendered as XML (the feed, the badges) rather than as Markdown.
 XML_TEMPLATES = (".xml.j2", ".svg.j2")
+# The page templates' macros: words and icons for the data's vocabularies.
+MACROS = "macros.md.j2"
 EMBED_PLACEHOLDER = "https://your-atlas-address.example/"
 # Jinja's filters that return markup without escaping for Markdown: absent from the page
 # templates, so that no template can mark a data value as safe.
@@ -50,6 +54,12 @@ _UNSAFE_FILTERS = ("safe", "forceescape", "tojson", "urlize", "xmlattr")
 def inline(text: object) -> Markdown:
     """Data text as literal inline Markdown (see :func:`optout_atlas.escape.markdown`)."""
     return escape.markdown(text)
+
+
+def _macros_return_markup(template_name: str | None) -> bool:
+    """Whether a page template is autoescaped: the macros only (a module-level function, so
+    that every language's environment compiles templates alike and shares them)."""
+    return template_name == MACROS
 
 
 def _markdown_output(value: object) -> Markup:
@@ -66,6 +76,30 @@ def _xml_output(value: object) -> object:
     if isinstance(value, Xml):
         return value
     return escape.xml_text(value)
+
+
+class _Macros:
+    """The macros of ``macros.md.j2``, for the page templates: each returns markup whatever the
+    template that calls it. (Jinja lets the caller's autoescaping decide what a macro returns,
+    and the page templates are not autoescaped: an imported macro would return plain text,
+    which finalize would escape again.)
+
+    :meth:`Renderer.render` loads the macros once per page (Jinja checks the file each time, so
+    an edited ``macros.md.j2`` shows at the next page that ``mkdocs serve`` renders)."""
+
+    def __init__(self, env: jinja2.Environment):
+        self._env = env
+        self.module = None
+
+    def reload(self) -> None:
+        self.module = self._env.get_template(MACROS).module
+
+    def __getattr__(self, name: str) -> Callable[..., Markup]:
+        if self.module is None:
+            self.reload()
+        macro = getattr(self.module, name)
+        # A plain function: Jinja passes it no evaluation context, so the macro uses its own.
+        return lambda *args, **kwargs: macro(*args, **kwargs)
 
 
 class Renderer:
@@ -100,6 +134,7 @@ class Renderer:
             translator(locales_dir, language, "ui") if locales_dir else (lambda context, text: text)
         )
         self._messages: dict[tuple[type, str], Markup] = {}
+        self._constant_messages: dict[str, Markdown] = {}
         loader = jinja2.FileSystemLoader(Path(overrides_dir) / TEMPLATE_DIR)
         settings = {
             "loader": loader,
@@ -107,12 +142,14 @@ class Renderer:
             "trim_blocks": True,
             "lstrip_blocks": True,
             "keep_trailing_newline": True,
-            # With finalize, autoescaping only keeps the markup of macros: every other value is
-            # escaped by finalize, for Markdown or for XML.
-            "autoescape": True,
         }
-        self.env = jinja2.Environment(finalize=_markdown_output, **settings)
-        self.xml_env = jinja2.Environment(finalize=_xml_output, **settings)
+        # Page templates: finalize escapes every value. Operations on values (~, join, replace)
+        # give plain text, which finalize escapes whole. The macros are autoescaped, and reach
+        # the page templates as the global ``m`` (see _Macros), so that what they return is
+        # markup, printed as it is.
+        self.env = jinja2.Environment(finalize=_markdown_output, autoescape=_macros_return_markup, **settings)
+        # XML templates: autoescaping for XML, after finalize removed what XML forbids.
+        self.xml_env = jinja2.Environment(finalize=_xml_output, autoescape=True, **settings)
         for name in _UNSAFE_FILTERS:
             del self.env.filters[name]
         self.env.filters.update(
@@ -129,6 +166,7 @@ class Renderer:
         self.xml_env.filters.update(date=self.format_date, ago=self.format_ago)
         common = {"views": views, "freshness": freshness, "language": language, "today": today, "fail": _fail}
         self.env.globals.update(common, _=self._markdown_message, gettext=self._markdown_message)
+        self._page_macros = self.env.globals["m"] = _Macros(self.env)
         self.xml_env.globals.update(common, _=self._xml_message, gettext=self._xml_message)
         self.env.tests["untranslated"] = self.xml_env.tests["untranslated"] = escape.is_untranslated
 
@@ -154,6 +192,14 @@ class Renderer:
             return kind.escape(message) % variables
 
     def _markdown_message(self, message: str, /, **variables) -> Markdown:
+        if variables:
+            return self._format_markdown(message, variables)
+        found = self._constant_messages.get(message)  # most UI strings: the same every time
+        if found is None:
+            found = self._constant_messages[message] = self._format_markdown(message, {})
+        return found
+
+    def _format_markdown(self, message: str, variables: dict) -> Markdown:
         # A value put at the start of a translation could start a block: escape after formatting.
         return escape.markdown_line(self._message(Markdown, message, variables))
 
@@ -197,12 +243,15 @@ class Renderer:
     # Pages -------------------------------------------------------------------------------
 
     def render(self, template: str, **context) -> str:
-        env = self.xml_env if template.endswith(XML_TEMPLATES) else self.env
-        return env.get_template(template).render(**context)
+        if template.endswith(XML_TEMPLATES):
+            return self.xml_env.get_template(template).render(**context)
+        self._page_macros.reload()
+        return self.env.get_template(template).render(**context)
 
     def _macros(self):
         """The page templates' macros (words and icons for the data's vocabularies)."""
-        return self.env.get_template("macros.md.j2").module
+        self._page_macros.reload()
+        return self._page_macros.module
 
     def _surface_names(self) -> dict[str, str]:
         macros = self._macros()
