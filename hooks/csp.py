@@ -37,7 +37,7 @@ log = logging.getLogger("mkdocs.hooks.csp")
 def on_post_page(output: str, /, *, page: Page, config: MkDocsConfig) -> str:
     content = page.content or ""
     for problem in csp.content_problems(content):
-        log.warning(f"{page.file.src_uri}: {problem} in the page's content: pages may not carry it")
+        log.warning(f"{page.file.src_uri}: the page's content has {problem}, which no page may carry")
     try:
         return csp.apply(output, content=content)
     except ValueError as error:

@@ -477,3 +477,29 @@ def test_embed_renders_in_an_iframe_of_another_origin(browser, site, site_url, t
         context.close()
     finally:
         host.shutdown()
+
+
+def test_a_hand_written_page_with_script_or_refresh_stops_the_strict_build(project, tmp_path):
+    """Markup that data cannot produce but a hand-written page could: the strict build names it,
+    one line per problem, and publishes nothing."""
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site"))
+    about = copy / "docs" / "about.md"
+    about.write_text(
+        about.read_text(encoding="utf-8")
+        + '\n<meta http-equiv="refresh" content="0;url=https://evil.example/">\n\n'
+        + "<script>alert(1)</script>\n\n"
+        + '<p onclick="alert(1)">x</p>\n',
+        encoding="utf-8",
+    )
+    result = mkdocs_build(copy, copy / "site", language="en", today=TODAY)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    warnings = [line for line in output.splitlines() if "the page's content has" in line]
+    assert warnings == [
+        "WARNING -  about.md: the page's content has a <meta> element, which no page may carry",
+        "WARNING -  about.md: the page's content has a <script> element, which no page may carry",
+        "WARNING -  about.md: the page's content has an onclick= attribute, which no page may carry",
+    ]
+    assert not (copy / "site").exists()

@@ -115,5 +115,9 @@ def content_problems(content: str) -> list[str]:
             problems.append(f"a <{name}> element")
         if "=" in attributes:
             for match in _ATTRIBUTE.finditer(attributes):
-                problems.append(f"a {match[1].lower()}= attribute" if match[1] else "a javascript: address")
+                if match[1]:
+                    name = match[1].lower()
+                    problems.append(f"{'an' if name[0] in 'aeiou' else 'a'} {name}= attribute")
+                else:
+                    problems.append("a javascript: address")
     return list(dict.fromkeys(problems))
