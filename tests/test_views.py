@@ -156,3 +156,12 @@ def test_guide_says_how_changes_are_watched():
     )
     assert "- Reddit Public Content Policy: <https://support.reddithelp.com/" in sources
     assert "No public archive records it: its text is compared from one check to the next." in sources
+
+
+def test_region_page_says_about_for_an_approximate_date(data_dir):
+    """A date known only to the month reads "about September 2024" on a region page too, as in
+    the guide and the timeline: the page must not claim more precision than the source has."""
+    dataset = load_dataset(data_dir, today=TODAY)
+    page = Renderer(ROOT / "overrides", today=TODAY).region(dataset, "US")
+    assert "**about September 2024**" in page
+    assert "Example announces AI training." in page
