@@ -2,8 +2,8 @@
 
 The fixture project has one platform whose every text holds what validation lets through but a
 page must not act on: quotes that would end an attribute, ``&``, a lone ``<`` or ``>``,
-backslashes, Markdown syntax (emphasis, code, links, images, emoji, attribute lists, table
-pipes, a ``#`` at the start), and addresses with ``)``, ``(``, ``*``, ``[``, ``]``, ``!``, ``$``,
+backslashes, Markdown syntax (emphasis, code, brackets, emoji, table pipes, a ``#`` inside a
+line), and addresses with ``)``, ``(``, ``*``, ``!``, ``$``,
 ``;``, ``,`` and ``=``; ``regions.yml`` and ``categories.yml`` too; in German, a data catalog
 whose summary tries the refresh attack of the security review and a UI catalog with quotes.
 (What validation rejects — tags, entities, control characters, newlines — is fed straight to
@@ -41,28 +41,29 @@ from optout_atlas.dataset import load_dataset
 pytestmark = pytest.mark.build
 
 # Valid text that would act if it were printed raw, by class. (Validation refuses tags, which
-# includes "<" before a letter, and Markdown links and images; the unit tests cover those.)
+# includes "<" before a letter, Markdown links, images, attribute lists, block syntax at the start
+# of a line, and "[" or "]" in addresses; the unit tests of the escaper cover those.)
 NAME = "Wolpertinger \"Q\" & Co \\ <3 'x'"
 SUMMARY = '0;url=https://evil.example/" http-equiv="refresh" data-x=" & x <= 3 > 2: trains AI on posts'
 TITLE = 'Turn off "AI" & training > 0 | now'
 LABEL = "Use my data for 'AI' & more"
 STEP_MARKDOWN = (
     "Open **Settings & Privacy**, then *not emphasis* _not_ `code` | [not a link] ~~x~~ "
-    ":material-alert: {: .hidden } [^example-help] <3"
+    ":material-alert: .hidden ^example-help <3"
 )
-STEP_HASH = "# not a heading, C:\\Users\\*\\ and a \\` backslash"
+STEP_HASH = "Not a heading: # here, C:\\Users\\*\\ and a \\` backslash"
 EVENT = 'Starts training | a | b | & "quotes" ]) ( [x]: https://evil.example/'
 SOURCE_TITLE = 'Statement ] "x" & y [1]: https://evil.example/'
 PUBLISHER = "A \\ publisher *x* <3"
 REGION = 'Europe "EEA" & co <3 > 2 [x] *y*'
 CATEGORY = 'Posts *and* "articles" & <3'
 QUESTION = "Are my posts used? [x] | # no *maybe*"
-MECHANISM_URL = "https://example.com/settings/a)b(c)*[x]!$;,=?q=1&r=(2)#frag)x"
-SOURCE_URL = "https://example.com/help/ai)](x)*_"
+MECHANISM_URL = "https://example.com/settings/a)b(c)*!$;,=?q=1&r=(2)#frag)x"
+SOURCE_URL = "https://example.com/help/ai)(x)*_"
 # The summaries try the review's refresh (through the description's attribute), in English
 # and in the German data catalog; the German UI catalog's words carry quotes and handlers.
 DE_SUMMARY = '0;url=https://evil.example/de" http-equiv="refresh" x=" & \\ <3: trainiert KI'
-DE_STEP = '# keine Überschrift, C:\\Benutzer\\* "jetzt" & | ok'
+DE_STEP = 'Keine Überschrift: # hier, C:\\Benutzer\\* "jetzt" & | ok'
 DE_OPEN = 'Öffne „%(platform)s“ " onclick="alert(1)" & \'x\''
 DE_GUIDES = 'Anleitungen " onmouseover="alert(1)" & <3'
 
@@ -297,11 +298,11 @@ def test_addresses_are_links_to_exactly_the_data_address_percent_encoded(site):
     assert (
         button["href"]
         == escape.url(MECHANISM_URL)
-        == ("https://example.com/settings/a%29b%28c%29%2A%5Bx%5D%21%24%3B,=?q=1&r=%282%29#frag%29x")
+        == ("https://example.com/settings/a%29b%28c%29%2A%21%24%3B,=?q=1&r=%282%29#frag%29x")
     )
     footnote = guide.select_one("#fn\\:example-help")
     links = [a["href"] for a in footnote.find_all("a", href=True) if not a["href"].startswith("#")]
-    assert links == [escape.url(SOURCE_URL)] == ["https://example.com/help/ai%29%5D%28x%29%2A_"]
+    assert links == [escape.url(SOURCE_URL)] == ["https://example.com/help/ai%29%28x%29%2A_"]
     assert SOURCE_TITLE in _text(footnote)
     german = _page(site, "de/guides/example").select_one("#ai-setting ~ p a.md-button--primary")
     assert german["href"] == escape.url(MECHANISM_URL)
