@@ -34,6 +34,7 @@ from optout_atlas.linkcheck import (
     check_urls,
     load_config,
     looks_offline,
+    non_public_kind,
     retry_after_seconds,
 )
 from optout_atlas.problems import DataError
@@ -285,8 +286,9 @@ def test_connection_refused_is_broken():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/page"
-    result = check_urls([url], Config(FAST), sleep=Sleeps())[url]
+    url = f"{SITE}/page"
+    rewrites = [Rewrite.parse(f"{SITE}=http://127.0.0.1:{port}")]  # nothing listens there
+    result = check_urls([url], Config(FAST), rewrites=rewrites, sleep=Sleeps())[url]
     assert (result.status, result.detail) == ("broken", "connection refused")
 
 
@@ -406,7 +408,7 @@ def test_a_bad_config_gives_one_line_per_problem(tmp_path: Path):
     name = path.as_posix()
     assert [str(p) for p in caught.value.problems] == [
         f"{name}:2:19: settings.per_host_limit: 0 is not valid here: expected a whole number of at least 1",
-        f"{name}:3:3: settings.timeout: unknown key 'timeout': expected one of concurrency, per_host_limit, connect_timeout, read_timeout, retries, backoff, max_wait, max_redirects, cache_hours",
+        f"{name}:3:3: settings.timeout: unknown key 'timeout': expected one of concurrency, per_host_limit, connect_timeout, read_timeout, deadline, retries, backoff, max_wait, max_redirects, cache_hours",
         f"{name}:5:3: hosts.https://www.linkedin.com: 'https://www.linkedin.com' is not a host name: write it like www.example.com or *.example.com",
         f"{name}:8:29: hosts.www.reddit.com.blocked_statuses[1]: '403' is not an HTTP status (100 to 999)",
         f"{name}:9:11: hosts.www.reddit.com.skip: 'yes' is not valid here: expected true or false",
@@ -535,3 +537,356 @@ def test_a_machine_without_network_is_not_told_that_every_link_is_broken():
     assert looks_offline([lost(n) for n in range(5)])
     assert not looks_offline([lost(n) for n in range(4)])  # a few dead domains are just broken
     assert not looks_offline([*(lost(n) for n in range(5)), LinkResult("https://up.example/", "ok", "", 200)])
+
+
+# -------------------------------------------------------------------------------------------
+# The deadline of one URL
+# -------------------------------------------------------------------------------------------
+
+
+class TrickleServer:
+    """Answers every request with ``answer``, one byte every ``interval`` seconds: each byte comes
+    well within any read timeout, and the whole answer takes ``len(answer) * interval``."""
+
+    def __init__(self, answer: bytes, interval: float):
+        self.answer, self.interval = answer, interval
+        self.connections = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection: socket.socket) -> None:
+        with connection:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = connection.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            for index in range(len(self.answer)):
+                if self.stopped.is_set():
+                    return
+                try:
+                    connection.sendall(self.answer[index : index + 1])
+                except OSError:
+                    return  # the checker gave up and closed the connection
+                time.sleep(self.interval)
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.listener.close()
+
+
+@pytest.fixture
+def trickle():
+    servers: list[TrickleServer] = []
+
+    def start(answer: bytes, interval: float) -> TrickleServer:
+        servers.append(TrickleServer(answer, interval))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def let_handlers_finish(server: HTTPServer, quiet: float = 0.5) -> None:
+    """Wait until the server logged nothing for ``quiet`` seconds: a request the checker gave up
+    on is still being answered, and must not show up in the next test's log."""
+    count, since = len(server.log), time.monotonic()
+    while time.monotonic() - since < quiet:
+        time.sleep(0.05)
+        if len(server.log) != count:
+            count, since = len(server.log), time.monotonic()
+
+
+LONG_ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Padding: " + b"x" * 400 + b"\r\n\r\n"
+SHORT_ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+
+
+def test_a_server_trickling_its_answer_times_out_at_the_deadline(trickle):
+    server = trickle(LONG_ANSWER, 0.05)  # 22 s for the whole answer, a byte every 50 ms
+    settings = Settings(read_timeout=1, retries=2, backoff=0, deadline=1)
+    url = f"{SITE}/slow"
+    start = time.monotonic()
+    result = check_urls(
+        [url], Config(settings), rewrites=[Rewrite.parse(f"{SITE}=http://127.0.0.1:{server.port}")]
+    )[url]
+    elapsed = time.monotonic() - start
+    assert (result.status, result.detail) == ("timeout", "no complete answer within the deadline of 1 s")
+    assert 1 <= elapsed < 4
+    assert server.connections == 1  # the deadline covers the retries: none was made
+
+
+def test_a_slow_answer_that_ends_within_the_deadline_is_ok(trickle):
+    server = trickle(SHORT_ANSWER, 0.02)  # under a second in all, a byte every 20 ms
+    settings = Settings(read_timeout=0.5, deadline=10)
+    url = f"{SITE}/slow"
+    result = check_urls(
+        [url], Config(settings), rewrites=[Rewrite.parse(f"{SITE}=http://127.0.0.1:{server.port}")]
+    )[url]
+    assert result.status == "ok"
+
+
+def test_the_deadline_covers_a_chain_of_slow_redirects(server: HTTPServer):
+    def hop(request: Request) -> Response:
+        time.sleep(0.3)
+        return Response("", status=302, headers={"Location": f"/r{int(request.path[2:]) + 1}"})
+
+    server.expect_request(re.compile(r"/r\d+")).respond_with_handler(hop)
+    start = time.monotonic()
+    result = check_one(server, f"{SITE}/r0", config=Config(Settings(read_timeout=1, deadline=1, backoff=0)))
+    assert (result.status, result.detail) == ("timeout", "no complete answer within the deadline of 1 s")
+    assert time.monotonic() - start < 3
+    let_handlers_finish(server)
+    assert 3 <= len(server.log) <= 5  # each hop within its read timeout; all of them not
+
+
+def test_when_retries_run_out_of_time_the_last_answer_is_reported(server: HTTPServer):
+    def unavailable(request: Request) -> Response:
+        time.sleep(0.3)
+        return Response("", status=503)
+
+    server.expect_request("/busy").respond_with_handler(unavailable)
+    config = Config(Settings(read_timeout=1, retries=20, backoff=0, deadline=1))
+    start = time.monotonic()
+    result = check_one(server, f"{SITE}/busy", config=config)
+    assert (result.status, result.detail) == ("error", "HTTP 503 Service Unavailable")
+    assert time.monotonic() - start < 3
+    let_handlers_finish(server)
+    assert len(server.log) < 6  # not 42 requests (HEAD and GET, 21 attempts)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2.5", None),
+        ("0", "settings.deadline: 0 is not valid here: expected a number of at least 0.001"),
+        ("-1", "settings.deadline: -1 is not valid here: expected a number of at least 0.001"),
+        ("soon", "settings.deadline: 'soon' is not valid here: expected a number of at least 0.001"),
+        ("true", "settings.deadline: True is not valid here: expected a number of at least 0.001"),
+    ],
+    ids=["fraction", "zero", "negative", "text", "boolean"],
+)
+def test_the_deadline_setting(tmp_path: Path, value, expected):
+    path = tmp_path / "linkcheck.yml"
+    path.write_text(f"settings:\n  deadline: {value}\n")
+    if expected is None:
+        assert load_config(path).settings.deadline == 2.5
+        return
+    with pytest.raises(DataError) as caught:
+        load_config(path)
+    assert [f"{p.line}:{p.column}: {p.field}: {p.message}" for p in caught.value.problems] == [
+        f"2:13: {expected}"
+    ]
+
+
+def test_the_project_config_sets_a_deadline():
+    assert load_config(ROOT / "linkcheck.yml").settings.deadline == 120
+
+
+# -------------------------------------------------------------------------------------------
+# Addresses that are not public: never asked
+# -------------------------------------------------------------------------------------------
+
+# Names a fake resolver answers (the tests never ask a real one for anything but localhost).
+FAKE_NAMES = {
+    "intranet.test": ["10.1.2.3"],
+    "both.test": ["93.184.216.34", "192.168.0.10"],
+    "public.test": ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"],
+    "metadata.test": ["169.254.169.254"],
+    "2130706433": ["127.0.0.1"],  # the decimal form of 127.0.0.1, which the C library accepts
+    "0177.0.0.1": ["127.0.0.1"],  # and the octal one
+    "v6.test": ["fd12:3456::1"],
+}
+
+
+@pytest.fixture
+def fake_names(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Resolve FAKE_NAMES (and record every name looked up); everything else as ``no_network``."""
+    looked_up: list[str] = []
+    fallback = socket.getaddrinfo
+
+    def resolve(host, port, *args, **kwargs):
+        looked_up.append(host)
+        if host in FAKE_NAMES:
+            return [
+                (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port or 0, 0, 0))
+                if ":" in a
+                else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port or 0))
+                for a in FAKE_NAMES[host]
+            ]
+        return fallback(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return looked_up
+
+
+NOT_ASKED = "refused, not asked: "
+NON_PUBLIC_URLS = {
+    "loopback-ip": ("http://127.0.0.1:{port}/page", "127.0.0.1 is a loopback address"),
+    "loopback-ip-elsewhere-in-127": ("https://127.8.9.10/", "127.8.9.10 is a loopback address"),
+    "localhost": ("http://localhost:{port}/page", "localhost resolves to a loopback address (127.0.0.1)"),
+    "private-10": ("https://10.0.0.1/admin", "10.0.0.1 is a private address"),
+    "private-172-16": ("https://172.16.5.4/", "172.16.5.4 is a private address"),
+    "private-192-168": ("https://192.168.1.1/", "192.168.1.1 is a private address"),
+    "cloud-metadata": ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+    "unspecified": ("http://0.0.0.0:{port}/", "0.0.0.0 is an unspecified address"),
+    "shared-address-space": ("https://100.64.0.1/", "100.64.0.1 is a non-public address"),
+    "multicast": ("https://224.0.0.1/", "224.0.0.1 is a multicast address"),
+    "ipv6-loopback": ("http://[::1]:{port}/", "::1 is a loopback address"),
+    "ipv6-unique-local": ("https://[fd00::1]/", "fd00::1 is a private address"),
+    "ipv6-link-local": ("https://[fe80::1]/", "fe80::1 is a link-local address"),
+    "ipv4-mapped-ipv6": ("https://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1 is a loopback address"),
+    "nat64-of-loopback": ("https://[64:ff9b::7f00:1]/", "64:ff9b::7f00:1 is a loopback address"),
+    "6to4-of-private": ("https://[2002:a00:1::1]/", "2002:a00:1::1 is a private address"),
+    "name-resolving-to-private": (
+        "https://intranet.test/",
+        "intranet.test resolves to a private address (10.1.2.3)",
+    ),
+    "name-with-a-public-and-a-private-address": (
+        "https://both.test/",
+        "both.test resolves to a private address (192.168.0.10)",
+    ),
+    "name-resolving-to-ipv6-private": (
+        "https://v6.test/",
+        "v6.test resolves to a private address (fd12:3456::1)",
+    ),
+    "decimal-ip": ("http://2130706433/", "2130706433 resolves to a loopback address (127.0.0.1)"),
+    "octal-ip": ("http://0177.0.0.1/", "0177.0.0.1 resolves to a loopback address (127.0.0.1)"),
+    "upper-case-localhost": (
+        "http://LOCALHOST:{port}/page",
+        "localhost resolves to a loopback address (127.0.0.1)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("url", "detail"), NON_PUBLIC_URLS.values(), ids=NON_PUBLIC_URLS.keys())
+def test_a_url_on_a_non_public_address_is_refused_without_asking(server: HTTPServer, fake_names, url, detail):
+    server.expect_request("/page").respond_with_data("the intranet")
+    url = url.format(port=server.port)
+    result = check_urls([url], Config(FAST), sleep=Sleeps())[url]
+    assert (result.status, result.detail, result.http_status) == ("broken", NOT_ASKED + detail, None)
+    assert server.log == []
+
+
+NOT_FOLLOWED = "refused, not followed: HTTP 302 redirects to "
+NON_PUBLIC_REDIRECTS = {
+    "to-the-checker-own-machine": ("http://127.0.0.1:1/admin", "127.0.0.1, which is a loopback address"),
+    "to-localhost-where-a-server-listens": (
+        "http://localhost:{port}/secret",
+        "localhost, which resolves to a loopback address (127.0.0.1)",
+    ),
+    "to-cloud-metadata": (
+        "http://169.254.169.254/latest/meta-data/",
+        "169.254.169.254, which is a link-local address",
+    ),
+    "to-metadata-by-name": (
+        "http://metadata.test/computeMetadata/v1/",
+        "metadata.test, which resolves to a link-local address (169.254.169.254)",
+    ),
+    "to-a-router": ("http://192.168.0.1/", "192.168.0.1, which is a private address"),
+    "to-ipv6-loopback": ("http://[::1]:{port}/secret", "::1, which is a loopback address"),
+    "to-a-private-name": (
+        "https://intranet.test/wiki",
+        "intranet.test, which resolves to a private address (10.1.2.3)",
+    ),
+    "to-a-decimal-ip": (
+        "http://2130706433:{port}/secret",
+        "2130706433, which resolves to a loopback address (127.0.0.1)",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("location", "detail"), NON_PUBLIC_REDIRECTS.values(), ids=NON_PUBLIC_REDIRECTS.keys()
+)
+def test_a_redirect_to_a_non_public_address_is_refused(server: HTTPServer, fake_names, location, detail):
+    location = location.format(port=server.port)
+    server.expect_request("/moved").respond_with_data("", status=302, headers={"Location": location})
+    server.expect_request("/secret").respond_with_data("internal")
+    result = check_one(server, f"{SITE}/moved")
+    assert (result.status, result.detail, result.http_status) == ("broken", NOT_FOLLOWED + detail, 302)
+    assert result.final_url == location
+    assert requests(server) == ["HEAD /moved"]
+
+
+def test_a_redirect_chain_is_refused_at_the_hop_that_leaves_the_public_network(server: HTTPServer):
+    server.expect_request("/a").respond_with_data("", status=301, headers={"Location": "/b"})
+    server.expect_request("/b").respond_with_data("", status=302, headers={"Location": "http://10.0.0.1/"})
+    result = check_one(server, f"{SITE}/a")
+    assert (result.status, result.detail) == ("broken", NOT_FOLLOWED + "10.0.0.1, which is a private address")
+    assert requests(server) == ["HEAD /a", "HEAD /b"]
+
+
+def test_public_names_are_asked_and_looked_up_once_per_host(server: HTTPServer, fake_names):
+    # public.test resolves to public addresses: the check goes on (here to the request, which
+    # cannot connect to the documentation address in a test and says so).
+    urls = ["https://public.test/a", "https://public.test/b"]
+    results = check_urls(urls, Config(Settings(connect_timeout=0.2, retries=0)), sleep=Sleeps())
+    assert all(not r.detail.startswith("refused") for r in results.values())
+    assert fake_names.count("public.test") <= 1 + len(urls)  # once for the check, then the requests'
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("93.184.216.34", None),
+        ("8.8.8.8", None),
+        ("2606:2800:220:1:248:1893:25c8:1946", None),
+        ("2002:5db8:d822::1", None),  # 6to4 of a public address
+        ("::ffff:93.184.216.34", None),
+        ("127.0.0.1", "loopback"),
+        ("10.255.255.255", "private"),
+        ("169.254.1.1", "link-local"),
+        ("100.127.255.254", "non-public"),
+        ("192.0.2.1", "private"),  # documentation
+        ("240.0.0.1", "private"),
+        ("255.255.255.255", "private"),
+        ("ff02::1", "multicast"),
+        ("::", "unspecified"),
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "private"),  # Teredo, client 10.0.0.1
+    ],
+)
+def test_which_addresses_are_public(address, kind):
+    import ipaddress
+
+    assert non_public_kind(ipaddress.ip_address(address)) == kind
+
+
+@pytest.mark.parametrize(
+    ("cache", "expected"),
+    [
+        ("notes.txt/linkcheck.json", "File exists: 'notes.txt' (a file is where a folder should go)"),
+        (
+            "notes.txt/deeper/linkcheck.json",
+            "Not a directory: 'notes.txt/deeper' (a part of the path is a file, not a folder)",
+        ),
+    ],
+    ids=["cache-under-a-file", "cache-deeper-under-a-file"],
+)
+def test_command_with_a_cache_it_cannot_write_says_so_in_one_line(
+    project: Path, server: HTTPServer, capsys, cache, expected
+):
+    (project / "notes.txt").write_text("not a folder")
+    assert check_links(server, "--cache", cache) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith(f"optout-atlas check-links: {expected}")
+
+
+@pytest.mark.parametrize("cache", [".", "data"], ids=["working-folder", "data-folder"])
+def test_command_refuses_a_folder_as_cache(project: Path, server: HTTPServer, capsys, cache):
+    with pytest.raises(SystemExit):
+        check_links(server, "--cache", cache)
+    assert f"'{cache}' is a folder: give a file, like .cache/linkcheck.json" in capsys.readouterr().err
+    assert server.log == []

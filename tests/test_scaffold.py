@@ -205,7 +205,28 @@ def test_new_refuses_to_overwrite(data_dir: Path, new):
     assert (data_dir / "platforms" / "example.yml").read_text(encoding="utf-8") == example
 
 
-@pytest.mark.parametrize("bad_id", ["Acme", "acme_social", "1acme", "acme.yml", "../acme", "a" * 32, ""])
+BAD_IDS = {
+    "capitals": "Acme",
+    "underscore": "acme_social",
+    "digit-first": "1acme",
+    "extension": "acme.yml",
+    "path": "../acme",
+    "too-long": "a" * 32,
+    "empty": "",
+    "trailing-newline": "acme\n",
+    "leading-newline": "\nacme",
+    "carriage-return": "acme\r",
+    "inner-newline": "ac\nme",
+    "double-hyphen": "acme--social",
+    "trailing-hyphen": "acme-",
+    "space": "acme social",
+    "nul": "acme\x00",
+    "bidi": "acme\u202e",
+    "cyrillic": "\u0430cme",
+}
+
+
+@pytest.mark.parametrize("bad_id", BAD_IDS.values(), ids=BAD_IDS.keys())
 def test_bad_id_is_rejected_and_nothing_is_written(data_dir: Path, new, bad_id: str):
     code, out, err = new(bad_id, "--data", str(data_dir))
     assert code == 1
@@ -213,6 +234,43 @@ def test_bad_id_is_rejected_and_nothing_is_written(data_dir: Path, new, bad_id: 
     assert not out
     assert sorted(p.name for p in (data_dir / "platforms").iterdir()) == ["example.yml"]
     assert not list(data_dir.parent.glob("*.yml"))
+
+
+RESERVED_IDS = {
+    "guides-index": ("index", "'index' is reserved (guides/index.md is the list of guides, and embed/index.md would become a section page); pick another id"),
+    "category-anchor": ("posts", "'posts' is the anchor of the category 'posts' on the comparison page; pick another id"),
+    "category-anchor-with-hyphen": ("private-messages", "'private-messages' is the anchor of the category 'private_messages' on the comparison page; pick another id"),
+    "compare-section": ("data", "'data' is the anchor of a section of the comparison page; pick another id"),
+}
+
+
+@pytest.mark.parametrize(("reserved", "reason"), RESERVED_IDS.values(), ids=RESERVED_IDS.keys())
+def test_ids_the_site_uses_itself_are_refused(data_dir: Path, new, reserved: str, reason: str):
+    code, out, err = new(reserved, "--data", str(data_dir))
+    assert (code, out) == (1, "")
+    assert err == f"optout-atlas new: {reserved!r} cannot be used: {reason}\n"
+    assert sorted(p.name for p in (data_dir / "platforms").iterdir()) == ["example.yml"]
+
+
+HOSTILE_NAMES = {
+    "script": ("Acme<script>alert(1)</script>", "raw HTML is not allowed in text (<script…)"),
+    "img-onerror": ("<img src=x onerror=alert(1)>", "raw HTML is not allowed in text (<img…)"),
+    "entity": ("Acme &lt;b&gt;", "HTML character references such as &lt; are not allowed"),
+    "link": ("[Acme](https://evil.example)", "links and images are not allowed in text"),
+    "bidi": ("Acme \u202eSocial", "bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    "escape": ("Acme\x1b[31m", "control character U+001B (ESCAPE)"),
+    "zero-width": ("Ac\u200bme", "invisible character U+200B (ZERO WIDTH SPACE)"),
+    "heading": ("# Acme", "starts with Markdown that would make a heading (#)"),
+    "newline": ("Acme\nSocial", "--name must be a single line"),
+}
+
+
+@pytest.mark.parametrize(("name", "reason"), HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
+def test_hostile_name_is_refused(data_dir: Path, new, name: str, reason: str):
+    code, out, err = new("acme", "--name", name, "--data", str(data_dir))
+    assert (code, out) == (1, "")
+    assert reason in err and err.count("\n") == 1
+    assert not (data_dir / "platforms" / "acme.yml").exists()
 
 
 def test_blank_name_and_missing_data_dir_are_clear_errors(tmp_path: Path, data_dir: Path, new):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy as copy_module
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -57,7 +58,7 @@ BAD_INPUTS = {
         "url: https://example.com/settings/ai",
         "url: https://user:pw@example.com/ai",
         "user:pw",
-        "10: mechanisms[0].url: 'https://user:pw@example.com/ai' must not contain a user name or password",
+        "10: mechanisms[0].url: 'https://user:pw@example.com/ai' must not contain a user name or password (an @ before the host name)",
     ),
     "unknown-source": (
         "  sources: [example-help]\nlast_verified",
@@ -105,13 +106,13 @@ BAD_INPUTS = {
         "text: Private messages.",
         "text: Private <script>alert(1)</script> messages.",
         "<script>",
-        "11: data[1].text: raw HTML is not allowed in text; write plain text",
+        "11: data[1].text: raw HTML is not allowed in text (<script…); write plain text (a < followed by a space is fine)",
     ),
     "markdown-link": (
         "text: Private messages.",
         "text: See [here](https://evil.example).",
         "evil.example",
-        "11: data[1].text: links are not allowed in text; put addresses in a url field",
+        "11: data[1].text: links and images are not allowed in text; put addresses in a url field",
     ),
     "unknown-field": (
         "    minutes: 2",
@@ -519,3 +520,292 @@ def test_bad_watch_entries(data_dir, old, new, expected):
         load_dataset(data_dir, today=TODAY)
     messages = [str(p) for p in error.value.problems]
     assert any(m.endswith(expected) for m in messages), messages
+
+
+# -------------------------------------------------------------------------------------------
+# Hostile input through `optout-atlas validate`: one line per problem, at its file and line
+# -------------------------------------------------------------------------------------------
+
+STEP = "        - Open **Settings**.\n"
+
+# id -> (file under data/, old text, new text, a fragment of the line the problem is on,
+#        "col: field: message" of the only line printed)
+HOSTILE_DATA = {
+    # raw HTML and references, in every file a contributor edits
+    "summary-meta-refresh": (FILE, "  text: Example trains AI on public posts unless you switch it off.", '  text: \'Example" <meta http-equiv="refresh" content="0;url=https://evil.example">\'', "http-equiv", "9: summary.text: raw HTML is not allowed in text (<meta…); write plain text (a < followed by a space is fine)"),
+    "name-entity": (FILE, "name: Example\n", 'name: "Example &lt;script&gt;"\n', "&lt;script", "7: name: HTML character references such as &lt; are not allowed; write the character itself"),
+    "name-numeric-entity": (FILE, "name: Example\n", 'name: "Example &#60;img src=x onerror=alert(1)>"\n', "&#60;", "7: name: HTML character references such as &#60; are not allowed; write the character itself"),
+    "step-img-onerror": (FILE, STEP, "        - Open <img src=x onerror=alert(1)> **Settings**.\n", "onerror", "11: mechanisms[0].steps.web[0]: raw HTML is not allowed in text (<img…); write plain text (a < followed by a space is fine)"),
+    "regions-name-script": ("regions.yml", "name: European Union", "name: European <script>alert(1)</script> Union", "<script>", "11: groups[0].name: raw HTML is not allowed in text (<script…); write plain text (a < followed by a space is fine)"),
+    "regions-name-reference": ("regions.yml", "name: European Union", 'name: "European &lt;b&gt; Union"', "&lt;b", "11: groups[0].name: HTML character references such as &lt; are not allowed; write the character itself"),
+    "categories-name-img": ("categories.yml", "name: Profile details", "name: Profile <img src=x onerror=alert(1)>", "onerror", "11: categories[0].name: raw HTML is not allowed in text (<img…); write plain text (a < followed by a space is fine)"),
+    "categories-question-comment": ("categories.yml", "question: Is my profile used?", "question: Is my profile used? <!-- hidden -->", "hidden", "15: categories[0].question: raw HTML is not allowed in text (<!--…); write plain text (a < followed by a space is fine)"),
+    # Markdown that makes structure
+    "caveat-link": (FILE, "      - text: The setting does not remove data already used.", "      - text: See [the form](https://evil.example).", "evil.example", "15: mechanisms[0].caveats[0].text: links and images are not allowed in text; put addresses in a url field"),
+    "dispute-image": (FILE, "    text: One summary says 2024; the platform and the regulator say 2025, which this guide follows.", "    text: '![x](https://evil.example/x.png) One summary says 2024.'", "x.png", "11: disputes[0].text: links and images are not allowed in text; put addresses in a url field"),
+    "title-attribute-list": (FILE, "    title: Turn off AI training", "    title: 'Turn off AI training {: onclick=alert(1) }'", "onclick", "12: mechanisms[0].title: Markdown attribute lists ({: …}, { #id }, {key=value}) are not allowed in text"),
+    "step-block-with-admonition": (FILE, STEP, '        - |\n          Open **Settings**.\n          !!! danger "Your account is closed"\n          # Owned\n', "        - |", "11: mechanisms[0].steps.web[0]: must be one line: a line break at character 19 would end the sentence on the page; write it on one line"),
+    "step-folded-keeps-final-break": (FILE, STEP, "        - >\n          Open **Settings**.\n", "        - >", "11: mechanisms[0].steps.web[0]: ends with a line break; remove it (in YAML, fold a long text with >-, not > or |)"),
+    "covers-list-marker": (FILE, "covers: [Training of content-generating models from now on.]", 'covers: ["- Training from now on."]', "- Training", "14: mechanisms[0].covers[0]: starts with Markdown that would make a list item (-, *, +, 1.); start the line with a word"),
+    "step-heading": (FILE, STEP, "        - '# Open Settings'\n", "# Open Settings", "11: mechanisms[0].steps.web[0]: starts with Markdown that would make a heading (#); start the line with a word"),
+    "dispute-paragraph-heading": (FILE, "    text: One summary says 2024; the platform and the regulator say 2025, which this guide follows.", "    text: |-\n      One summary says 2024.\n\n      # The regulator says 2025", "    text: |-", "11: disputes[0].text: line 3 of the text starts with Markdown that would make a heading (#); start the line with a word"),
+    "regions-name-newline": ("regions.yml", "name: European Union", 'name: "European\\nUnion"', "European\\nUnion", "11: groups[0].name: must be one line: a line break at character 9 would end the sentence on the page; write it on one line"),
+    # characters that do not show
+    "title-nul": (FILE, "    title: Turn off AI training", '    title: "Turn off\\0 AI training"', "Turn off\\0", "12: mechanisms[0].title: control character U+0000 (NUL) at character 9 is not allowed"),
+    "title-escape": (FILE, "    title: Turn off AI training", '    title: "Turn off \\e[31mAI training"', "\\e[31m", "12: mechanisms[0].title: control character U+001B (ESCAPE) at character 10 is not allowed"),
+    "step-vertical-tab": (FILE, STEP, '        - "Open\\v**Settings**."\n', "Open\\v", "11: mechanisms[0].steps.web[0]: control character U+000B (VERTICAL TAB) at character 5 is not allowed"),
+    "step-next-line": (FILE, STEP, '        - "Open\\N**Settings**."\n', "Open\\N", "11: mechanisms[0].steps.web[0]: control character U+0085 (NEXT LINE) at character 5 is not allowed"),
+    "label-bidi-override": (FILE, "    label: Use my data for AI", '    label: "Use my data \\u202efor AI"', "\\u202e", "12: mechanisms[0].label: bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) at character 13 is not allowed: it makes text read differently from the way it displays"),
+    "owner-isolate": (FILE, "owner: Example Corp", 'owner: "Example \\u2066Corp"', "\\u2066", "8: owner: bidirectional control U+2066 (LEFT-TO-RIGHT ISOLATE) at character 9 is not allowed: it makes text read differently from the way it displays"),
+    "label-zero-width-space": (FILE, "    label: Use my data for AI", '    label: "Use my da\\u200bta for AI"', "\\u200b", "12: mechanisms[0].label: invisible character U+200B (ZERO WIDTH SPACE) at character 10 is not allowed: remove it"),
+    "categories-question-bidi": ("categories.yml", "question: Is my profile used?", 'question: "Is my \\u202eprofile used?"', "\\u202e", "15: categories[0].question: bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) at character 7 is not allowed: it makes text read differently from the way it displays"),
+    "choice-trailing-newline": (FILE, "    kind: setting\n", '    kind: "setting\\n"\n', 'kind: "setting', "11: mechanisms[0].kind: ends with a line break; remove it (in YAML, fold a long text with >-, not > or |)"),
+    # addresses
+    "url-space": (FILE, "url: https://example.com/settings/ai", "url: https://example.com/settings/ai x", "ai x", "10: mechanisms[0].url: 'https://example.com/settings/ai x' contains a space at character 32, which an address may not contain (percent-encode it as %20)"),
+    "url-quote-breakout": (FILE, "url: https://example.com/settings/ai", "url: 'https://example.com/a\"onmouseover=\"alert(1)'", "onmouseover", "10: mechanisms[0].url: 'https://example.com/a\"onmouseover=\"alert(1)' contains '\"' at character 22, which an address may not contain (percent-encode it as %22)"),
+    "url-angle-breakout": (FILE, "url: https://example.com/help/ai", "url: https://example.com/help/ai><img", "><img", "10: sources[0].url: 'https://example.com/help/ai><img' contains '>' at character 28, which an address may not contain (percent-encode it as %3E)"),
+    "url-loopback": (FILE, "url: https://example.com/settings/ai", "url: https://127.0.0.1/settings", "127.0.0.1", "10: mechanisms[0].url: 'https://127.0.0.1/settings' points to a non-public address (127.0.0.1)"),
+    "url-link-local": (FILE, "via: https://copy.example.net/statement", "via: https://169.254.169.254/latest", "169.254", "10: sources[1].via: 'https://169.254.169.254/latest' points to a non-public address (169.254.169.254)"),
+    "url-localhost": (FILE, "url: https://regulator.example.org/statement", "url: https://localhost:8000/statement", "localhost", "10: sources[1].url: 'https://localhost:8000/statement' host name 'localhost' is a single name; use the public host name (example.org)"),
+    "url-bad-port": (FILE, "url: https://example.com/settings/ai", "url: https://example.com:99999/ai", "99999", "10: mechanisms[0].url: 'https://example.com:99999/ai' has an invalid port in 'example.com:99999' (a number from 1 to 65535)"),
+    "url-empty-credentials": (FILE, "url: https://example.com/settings/ai", "url: https://@evil.example/ai", "@evil", "10: mechanisms[0].url: 'https://@evil.example/ai' must not contain a user name or password (an @ before the host name)"),
+    "url-javascript": (FILE, "url: https://example.com/settings/ai", "url: javascript:alert(1)", "javascript", "10: mechanisms[0].url: 'javascript:alert(1)' is not valid here: expected an https:// address"),
+    # ids that pages and anchors of the site already have
+    "mechanism-id-sources": (FILE, "  - id: ai-setting", "  - id: sources", "id: sources", "9: mechanisms[0].id: 'sources' is the anchor of a section of the guide (#sources); pick another id"),
+    "mechanism-id-timeline": (FILE, "  - id: ai-setting", "  - id: timeline", "id: timeline", "9: mechanisms[0].id: 'timeline' is the anchor of a section of the guide (#timeline); pick another id"),
+    "region-group-index": ("regions.yml", "  - id: OTHER\n", "  - id: INDEX\n    name: Index\n    members: [FR]\n  - id: OTHER\n", "id: INDEX", "9: groups[2].id: 'INDEX' is reserved (regions/index.md is the list of regions); pick another id"),
+    "category-id-data": ("categories.yml", "  - id: profile", "  - id: data", "id: data", "9: categories[0].id: 'data' would be the anchor of a section of the comparison page; pick another id"),
+    # labels for a language the site does not have
+    "label-in-unknown-language": (FILE, "    label: Use my data for AI\n", "    label: Use my data for AI\n    localized_labels:\n      ja:\n        text: AIのためにデータを使用\n        sources: [example-help]\n", "      ja:", "7: mechanisms[0].localized_labels.ja: 'ja' is not a language of the site (en): a label is shown only on pages in its language"),
+}
+
+
+@pytest.fixture
+def validate_cli(data_dir: Path, pinned_today, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Run `optout-atlas validate` in-process from the project folder of ``data_dir``; return
+    (exit code, printed lines, error output)."""
+    from optout_atlas import cli
+
+    monkeypatch.chdir(data_dir.parent)
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ())
+
+    def run(*args: str) -> tuple[int, list[str], str]:
+        code = cli.main(["validate", *args])
+        captured = capsys.readouterr()
+        return code, captured.out.splitlines(), captured.err
+
+    return run
+
+
+@pytest.mark.parametrize(("name", "old", "new", "anchor", "expected"), HOSTILE_DATA.values(), ids=HOSTILE_DATA.keys())
+def test_hostile_input_is_one_line_at_its_place(data_dir, validate_cli, name, old, new, anchor, expected):
+    path = data_dir / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    code, lines, err = validate_cli()
+    assert code == 1
+    assert lines == [f"data/{name}:{line_of(text, anchor)}:{expected}"]
+    assert err.strip() == "1 problem found in data"
+
+
+RESERVED_PLATFORMS = {
+    "index": ("index", "1:1: id: 'index' is reserved (guides/index.md is the list of guides, and embed/index.md would become a section page); pick another id"),
+    "category-anchor": ("private-messages", "1:1: id: 'private-messages' is the anchor of the category 'private_messages' on the comparison page; pick another id"),
+    "compare-section": ("data", "1:1: id: 'data' is the anchor of a section of the comparison page; pick another id"),
+    "double-hyphen": ("acme--social", "1:1: id: 'acme--social' is not a valid id: join words with single hyphens, with none at the end"),
+    "trailing-hyphen": ("acme-", "1:1: id: 'acme-' is not a valid id: join words with single hyphens, with none at the end"),
+}
+
+
+@pytest.mark.parametrize(("platform_id", "expected"), RESERVED_PLATFORMS.values(), ids=RESERVED_PLATFORMS.keys())
+def test_platform_ids_the_site_uses_itself_are_refused(data_dir, validate_cli, platform_id, expected):
+    (data_dir / FILE).unlink()
+    text = EXAMPLE.replace("\nid: example\n", f"\nid: {platform_id}\n").replace("# yaml-language-server: $schema=../schema/platform.schema.json\n", "")
+    (data_dir / "platforms" / f"{platform_id}.yml").write_text(text, encoding="utf-8")
+    code, lines, _err = validate_cli()
+    assert code == 1
+    assert lines == [f"data/platforms/{platform_id}.yml:{expected.replace('1:1', '1:5', 1)}"]
+
+
+def test_labels_in_the_languages_of_the_catalogs_pass(data_dir, validate_cli):
+    for language in ("de", "nl"):
+        (data_dir.parent / "locales" / language / "LC_MESSAGES").mkdir(parents=True)
+    text = EXAMPLE.replace(
+        "    label: Use my data for AI\n",
+        "    label: Use my data for AI\n    localized_labels:\n      nl:\n        text: Mijn gegevens voor AI\n        sources: [example-help]\n",
+    )
+    (data_dir / FILE).write_text(text, encoding="utf-8")
+    assert validate_cli()[0] == 0
+    (data_dir / FILE).write_text(text.replace("      nl:", "      fr:"), encoding="utf-8")
+    code, lines, _err = validate_cli()
+    assert code == 1
+    assert lines == [
+        f"data/{FILE}:{line_of(text, '      nl:') }:7: mechanisms[0].localized_labels.fr: 'fr' is not a language of the site (de, en, nl): a label is shown only on pages in its language"
+    ]
+
+
+def test_lookalike_addresses_are_warnings_and_fail_only_with_strict(data_dir, validate_cli):
+    text = EXAMPLE.replace("url: https://example.com/settings/ai", "url: https://xn--exmple-cua.com/settings/ai")
+    text = text.replace("url: https://regulator.example.org/statement", "url: https://regul\u0430tor.example.org/statement")
+    (data_dir / FILE).write_text(text, encoding="utf-8")
+    code, lines, err = validate_cli()
+    assert code == 0, lines
+    assert lines == [
+        f"data/{FILE}:{line_of(text, 'xn--exmple')}:10: mechanisms[0].url: warning: host name 'xn--exmple-cua.com' is written in punycode (xn--exmple-cua reads exämple): check it is the site's real address and not a lookalike",
+        f"data/{FILE}:{line_of(text, 'url: https://regul')}:10: sources[1].url: warning: host name 'regul\u0430tor.example.org' mixes Cyrillic and Latin letters in 'regul\u0430tor': a lookalike of another address?",
+        "ok: 1 platforms (example) are valid",
+    ]
+    code, lines, err = validate_cli("--strict")
+    assert code == 1
+    assert len(lines) == 2 and all(": warning: " in line for line in lines)
+    assert err.strip() == "2 warnings in data, an error with --strict"
+
+
+def test_warnings_are_github_warnings(data_dir, validate_cli, monkeypatch):
+    text = EXAMPLE.replace("url: https://example.com/settings/ai", "url: https://xn--exmple-cua.com/settings/ai")
+    (data_dir / FILE).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, lines, _err = validate_cli()
+    assert code == 0
+    assert lines[1].startswith(f"::warning file=data/{FILE},line={line_of(text, 'xn--')},col=10::mechanisms[0].url: host name")
+
+
+def test_every_string_field_is_one_line_but_the_text_of_a_dispute(data_dir):
+    """Paragraphs are allowed where the guide prints a text as paragraphs of its own, and
+    nowhere else: the schema's text fields are one line."""
+    two = "|-\n      One summary says 2024.\n\n      The platform and the regulator say 2025."
+    text = replace("    text: One summary says 2024; the platform and the regulator say 2025, which this guide follows.", f"    text: {two}")
+    dispute = load_dataset_ok(data_dir, text).platforms[0].disputes[0]
+    assert dispute.text == "One summary says 2024.\n\nThe platform and the regulator say 2025."
+    topic = replace("  - topic: Start year", "  - topic: |-\n      Start\n      year")
+    assert problems_for(data_dir, topic) == [
+        f"{FILE}:{line_of(topic, 'topic: |-')}:12: disputes[0].topic: must be one line: a line break at character 6 would end the sentence on the page; write it on one line"
+    ]
+
+
+def test_the_reserved_ids_follow_the_pages_and_anchors_the_site_writes():
+    """The lists of reserved ids come from what the templates and the page list write: this
+    fails when a template adds an anchor, or the renderer a page, that a data id could take."""
+    import re as re_module
+
+    from optout_atlas.render import Renderer
+
+    templates = ROOT / "overrides" / "atlas"
+    statuses = json_enum("data_use", "status")
+
+    def anchors(name: str) -> set[str]:
+        found = set()
+        for anchor in re_module.findall(r"\{ #((?:[^{}]|\{\{[^}]*\}\})+?) \}", (templates / name).read_text(encoding="utf-8")):
+            if "{{ status }}" in anchor:
+                found |= {anchor.replace("{{ status }}", status) for status in statuses}
+            elif "{{" not in anchor:
+                found.add(anchor)
+        return found
+
+    assert anchors("guide.md.j2") | anchors("embed.md.j2") == validate.GUIDE_PAGE_IDS
+    assert anchors("compare.md.j2") == validate.COMPARE_PAGE_IDS
+    assert anchors("region.md.j2") == set()  # platform ids, and nothing else
+    dataset = load_dataset(ROOT / "data", today=real_today())
+    renderer = Renderer(ROOT / "overrides", language="en", today=real_today())
+    platform_pages = {f"{folder}/{p.id}.md" for p in dataset.platforms for folder in ("guides", "embed")}
+    region_pages = {f"regions/{code.lower()}.md" for code, _name in renderer.region_links(dataset)}
+    others = set(renderer.page_paths(dataset)) - platform_pages - region_pages
+    under = {path.split("/", 1)[1].removesuffix(".md") for path in others if path.startswith(("guides/", "embed/"))}
+    assert under == set(validate.RESERVED_PLATFORM_IDS)
+    assert {p.split("/", 1)[1].removesuffix(".md").upper() for p in others if p.startswith("regions/")} == set(
+        validate.RESERVED_REGION_IDS
+    )
+
+
+def json_enum(definition: str, field: str) -> list[str]:
+    import json
+
+    schema = json.loads((ROOT / "data" / "schema" / "platform.schema.json").read_text(encoding="utf-8"))
+    return schema["$defs"][definition]["properties"][field]["enum"]
+
+
+# -------------------------------------------------------------------------------------------
+# The build runs the same checks before it starts, and fails before it touches the site
+# -------------------------------------------------------------------------------------------
+
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data", "locales")
+
+# id -> (file, old text, new text, fragment of the problem's line, "col: field: message")
+HOSTILE_BUILDS = {
+    "regions-name-script": ("data/regions.yml", "name: European Union", "name: European <script>alert(1)</script> Union", "<script>", "11: groups[0].name: raw HTML is not allowed in text (<script…); write plain text (a < followed by a space is fine)"),
+    "url-attribute-breakout": ("data/platforms/linkedin.yml", "data-for-ai-improvement\n", 'data-for-ai-improvement"><img src=x onerror=alert(1)>\n', "onerror", "10: mechanisms[0].url: 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement\"><img src=x onerror=alert(1)>' contains '\"' at character 74, which an address may not contain (percent-encode it as %22)"),
+    "punycode-warning-in-strict-build": ("data/platforms/linkedin.yml", "url: https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement", "url: https://www.xn--linkedn-wfb.com/mypreferences/d/settings/data-for-ai-improvement", "xn--linkedn", "10: mechanisms[0].url: warning: host name 'www.xn--linkedn-wfb.com' is written in punycode (xn--linkedn-wfb reads linked\u0131n): check it is the site's real address and not a lookalike"),
+    "ui-po-unknown-placeholder": ("locales/de/LC_MESSAGES/ui.po", 'msgstr "seit %(date)s"', 'msgstr "seit %(datum)s und %(date)s"', "seit %(datum)s", '1: msgid "since %(date)s": unknown placeholder %(datum)s: the English text has no such placeholder'),
+    "ui-po-stray-percent": ("locales/de/LC_MESSAGES/ui.po", 'msgstr "Plattformen vergleichen"', 'msgstr "100% vergleichen"', "100% vergleichen", "1: msgid \"Compare platforms\": '% ' at character 4 is not a placeholder of the English text: write %% for a percent sign"),
+    "ui-po-img-onerror": ("locales/de/LC_MESSAGES/ui.po", 'msgstr "Plattformen vergleichen"', 'msgstr "Plattformen <img src=x onerror=alert(1)>"', "onerror", '1: msgid "Compare platforms": raw HTML is not allowed in text (<img…); write plain text (a < followed by a space is fine)'),
+    "data-po-malformed": ("locales/de/LC_MESSAGES/data.po", 'msgctxt "linkedin|summary"', 'msgctxt "linkedin|summary"\ngarbage', "garbage", "1: not a line of a gettext catalog: 'garbage'"),
+}
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("name", "old", "new", "anchor", "expected"), HOSTILE_BUILDS.values(), ids=HOSTILE_BUILDS.keys())
+def test_strict_build_refuses_hostile_input_before_it_touches_the_site(tmp_path, name, old, new, anchor, expected):
+    from conftest import mkdocs_build
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    site = project / "site"
+    (site / "guides").mkdir(parents=True)
+    (site / "index.html").write_text("the last good site", encoding="utf-8")
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+
+    result = mkdocs_build(project, site)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    errors = [re.sub(r"^ERROR\s+-\s+", "", line) for line in output.splitlines() if line.startswith("ERROR")]
+    line = max(n for n, row in enumerate(text.splitlines(), 1) if anchor in row)
+    assert errors == [f"{name}:{line}:{expected}"]
+    assert "the site directory was left as it was" in output
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == ["guides", "index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "the last good site"
+
+
+def test_the_build_logs_warnings_once_and_stops_on_them_only_when_strict(tmp_path, caplog, monkeypatch):
+    """hooks/data.py, on a real configuration: a lookalike address is a warning in a build
+    that is not strict (logged once, however many languages are built), an error in a strict
+    one (the project's)."""
+    import importlib.util
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    linkedin = project / "data" / "platforms" / "linkedin.yml"
+    linkedin.write_text(linkedin.read_text(encoding="utf-8").replace("url: https://www.linkedin.com/", "url: https://www.xn--linkedn-wfb.com/", 1), encoding="utf-8")
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("OPTOUT_ATLAS_TODAY", real_today().isoformat())
+    spec = importlib.util.spec_from_file_location("atlas_data_hook", project / "hooks" / "data.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+
+    config = load_config(str(project / "mkdocs.yml"), strict=False)
+    with caplog.at_level("WARNING", logger="mkdocs.hooks.atlas"):
+        hook.on_config(config)
+        hook.on_config(config)  # the next language's build
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "is written in punycode" in warnings[0]
+
+    caplog.clear()
+    with caplog.at_level("ERROR", logger="mkdocs.hooks.atlas"), pytest.raises(Abort) as aborted:
+        hook.on_config(load_config(str(project / "mkdocs.yml"), strict=True))
+    assert "Aborted: 1 warning in the data, fatal in a strict build (listed above)" in str(aborted.value)
+    assert [r.getMessage().split(": ", 1)[0] for r in caplog.records] == [f"data/platforms/linkedin.yml:{line_of(linkedin.read_text(encoding='utf-8'), 'xn--')}:10"]

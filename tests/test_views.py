@@ -47,13 +47,29 @@ def test_footnotes_follow_first_citation(dataset):
     [
         ("Open **Settings & Privacy**.", "Open **Settings &amp; Privacy**."),
         ("Tap <b>here</b>", "Tap &lt;b&gt;here&lt;/b&gt;"),
-        ("See [docs] (x) and `code`", "See \\[docs\\] (x) and \\`code\\`"),
-        ("# not a heading", "\\# not a heading"),
-        ("1. not a list", "1\\. not a list"),
-        ("A *star* and _under_ | pipe", "A \\*star\\* and \\_under\\_ \\| pipe"),
+        ("See [docs] (x) and `code`", "See &#91;docs&#93; (x) and &#96;code&#96;"),
+        ("# not a heading", "&#35; not a heading"),
+        ("1. not a list", "1&#46; not a list"),
+        ("A *star* and _under_ | pipe", "A &#42;star&#42; and &#95;under&#95; &#124; pipe"),
+        ('Say "yes"', "Say &quot;yes&quot;"),
+        ("Note: at 10:30 :smile:", "Note: at 10&#58;30 &#58;smile:"),
+        ("two\nlines", "two lines"),
+    ],
+    ids=[
+        "bold-label",
+        "html",
+        "link-and-code",
+        "heading",
+        "ordered-list",
+        "emphasis-and-table",
+        "quotes",
+        "emoji-colon",
+        "newline",
     ],
 )
 def test_data_text_cannot_inject_markup(text, markdown):
+    """Markdown's specials become character references: text in Markdown, in raw HTML blocks
+    and in their attributes alike (see test_render_escaping for what a browser makes of them)."""
     assert inline(text) == markdown
 
 
@@ -140,3 +156,12 @@ def test_guide_says_how_changes_are_watched():
     )
     assert "- Reddit Public Content Policy: <https://support.reddithelp.com/" in sources
     assert "No public archive records it: its text is compared from one check to the next." in sources
+
+
+def test_region_page_says_about_for_an_approximate_date(data_dir):
+    """A date known only to the month reads "about September 2024" on a region page too, as in
+    the guide and the timeline: the page must not claim more precision than the source has."""
+    dataset = load_dataset(data_dir, today=TODAY)
+    page = Renderer(ROOT / "overrides", today=TODAY).region(dataset, "US")
+    assert "**about September 2024**" in page
+    assert "Example announces AI training." in page

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from optout_atlas import clock
 from optout_atlas.dataset import load_dataset
+from optout_atlas.fserrors import describe_os_error
 from optout_atlas.problems import DataError
+from optout_atlas.translation import SOURCE_LANGUAGE, catalog_languages
 
 DEFAULT_DATA_DIR = Path("data")
 
@@ -32,20 +34,35 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def _validate(args: argparse.Namespace) -> int:
+    locales = args.locales if args.locales is not None else Path(args.data).parent / "locales"
+    # The site's languages: English and every language with catalogs (see translations --init).
+    languages = [SOURCE_LANGUAGE, *catalog_languages(locales)]
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     try:
-        dataset = load_dataset(args.data, today=clock.today())
+        dataset = load_dataset(args.data, today=clock.today(), languages=languages)
     except DataError as error:
-        annotate = os.environ.get("GITHUB_ACTIONS") == "true"
-        for problem in error.problems:
-            print(problem)
-            if annotate:
-                print(problem.github_annotation())
-        count = len(error.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found in {args.data}", file=sys.stderr)
+        _print_problems(error.problems, annotate)
+        errors = sum(not p.warning for p in error.problems)
+        print(f"{errors} problem{'s' if errors != 1 else ''} found in {args.data}", file=sys.stderr)
+        return 1
+    _print_problems(dataset.warnings, annotate)
+    if dataset.warnings and args.strict:
+        count = len(dataset.warnings)
+        print(
+            f"{count} warning{'s' if count != 1 else ''} in {args.data}, an error with --strict",
+            file=sys.stderr,
+        )
         return 1
     platforms = ", ".join(p.id for p in dataset.platforms)
     print(f"ok: {len(dataset.platforms)} platforms ({platforms}) are valid")
     return 0
+
+
+def _print_problems(problems, annotate: bool) -> None:
+    for problem in problems:
+        print(problem)
+        if annotate:
+            print(problem.github_annotation())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check every data file; print file:line:col errors")
     validate.add_argument(
         "--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: data)"
+    )
+    validate.add_argument(
+        "--locales",
+        type=Path,
+        default=None,
+        help="catalogs, whose languages labels may be given in (default: locales beside the data directory)",
+    )
+    validate.add_argument(
+        "--strict", action="store_true", help="fail on warnings too (addresses that may be lookalikes)"
     )
     validate.set_defaults(handler=_validate)
 
@@ -76,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except OSError as error:  # a file or folder that cannot be read or written: a full disk…
+        print(f"optout-atlas {args.command}: {describe_os_error(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

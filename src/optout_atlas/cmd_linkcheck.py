@@ -52,7 +52,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--config", type=Path, default=DEFAULT_CONFIG, help="per-host rules (default: linkcheck.yml)"
     )
     parser.add_argument(
-        "--cache", type=Path, default=DEFAULT_CACHE, help="results file (default: .cache/linkcheck.json)"
+        "--cache",
+        type=_cache_file,
+        default=DEFAULT_CACHE,
+        help="results file (default: .cache/linkcheck.json)",
     )
     parser.add_argument(
         "--no-cache",
@@ -75,7 +78,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=[],
         metavar="FROM=TO",
         help="testing aid: fetch the URLs of origin FROM from origin TO instead "
-        "(https://example.com=http://127.0.0.1:8000); reports keep the original URLs",
+        "(https://example.com=http://127.0.0.1:8000), even when TO is a local address, which is"
+        " otherwise never asked; reports keep the original URLs",
     )
     parser.set_defaults(handler=run)
 
@@ -86,6 +90,13 @@ def _statuses(text: str) -> frozenset[str]:
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"{text!r}: expected some of {', '.join(STATUSES)}")
     return chosen
+
+
+def _cache_file(text: str) -> Path:
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is a folder: give a file, like {DEFAULT_CACHE}")
+    return path
 
 
 def _rewrite(text: str) -> Rewrite:

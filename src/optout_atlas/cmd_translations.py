@@ -6,12 +6,17 @@
   catalog in line (run it after editing the data; changed English becomes fuzzy);
 - ``--init LANG``: start the catalogs of a new language;
 - ``--check``: exit 1 when the templates or any catalog are out of sync with the YAML, or when a
-  translation breaks a placeholder or drops a **label** (on-screen names must stay in English),
-  or when a translated hand-written page does not record the English page it was made from;
+  translation breaks the text policy (raw HTML, character references, control or bidirectional
+  characters, line breaks or Markdown the English does not have: see ``optout_atlas.textpolicy``),
+  breaks a placeholder or drops a **label** (on-screen names must stay in English), or when a
+  translated hand-written page does not record the English page it was made from;
 - ``--mark-translated PAGE``: record that ``PAGE`` (``docs/about.de.md``) now matches its
   English page (see ``optout_atlas.translated_pages``).
 
-Translated pages whose English page changed since are listed as stale, like fuzzy messages.
+Translated pages whose English page changed since are listed as stale, like fuzzy messages. A
+catalog file that is not valid gettext (a line Babel would silently skip, a string not closed, a
+message twice) stops every mode with one ``file:line:col`` line per error, before anything is
+read or written.
 """
 
 from __future__ import annotations
@@ -75,6 +80,15 @@ def templates(args: argparse.Namespace) -> dict[str, Catalog]:
 def run(args: argparse.Namespace) -> int:
     if args.mark_translated:
         return mark_translated(args)
+    malformed = syntax_problems(args.locales)
+    if malformed:
+        for problem in malformed:
+            print(problem)
+        print(
+            f"{len(malformed)} syntax error(s) in the catalogs: fix the lines above (each message is"
+            ' msgid "English" then msgstr "translation", every string in double quotes)'
+        )
+        return 1
     fresh = templates(args)
     if args.update or args.init:
         languages = translation.catalog_languages(args.locales)
@@ -97,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
     pages = translated_pages.translated_pages(args.docs, translation.catalog_languages(args.locales))
     report_pages(pages)
     if args.check:
+        languages = translation.catalog_languages(args.locales)
+        problems += [str(problem) for problem in translation.check_catalogs(args.locales, languages)]
         for status_ in statuses:
             problems += quality_problems(status_)
         problems += [
@@ -114,6 +130,21 @@ def run(args: argparse.Namespace) -> int:
             )
             return 1
     return 0
+
+
+def syntax_problems(locales: Path) -> list:
+    """The syntax errors of every template and catalog file (see ``translation.parse_catalog``)."""
+    paths = [translation.template_path(locales, domain) for domain in translation.DOMAINS]
+    paths += [
+        translation.catalog_path(locales, language, domain)
+        for language in translation.catalog_languages(locales)
+        for domain in translation.DOMAINS
+    ]
+    problems = []
+    for path in paths:
+        if path.exists():
+            problems += translation.syntax_problems(path)
+    return problems
 
 
 def _keys(catalog: Catalog) -> set[tuple]:
@@ -205,7 +236,7 @@ def status(locales: Path, language: str, domain: str, template: Catalog) -> Stat
 
 
 def quality_problems(status_: Status) -> list[str]:
-    """Translations that drop a **label** or break a placeholder."""
+    """Translations that drop a **label** (placeholders: ``translation.catalog_problems``)."""
     problems = []
     for found, _template in status_.translated:
         where = f"{status_.path}:{found.lineno}" if getattr(found, "lineno", None) else str(status_.path)
@@ -215,9 +246,6 @@ def quality_problems(status_: Status) -> list[str]:
                 problems.append(
                     f"{where}: [{found.context}] the label **{label}** must stay in English, in bold"
                 )
-        for name in re.findall(r"%\((\w+)\)s", found.id):
-            if f"%({name})s" not in found.string:
-                problems.append(f"{where}: [{found.context}] the placeholder %({name})s is missing")
     return problems
 
 

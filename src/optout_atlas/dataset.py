@@ -9,9 +9,11 @@ page) loads and validates the data once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,55 +52,107 @@ class Dataset:
     # The validated YAML values it was built from (see build_dataset), for translation.
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     language: str = "en"
+    # What a reviewer should look at, though it does not stop the data from loading (see
+    # Problem.warning): printed by `validate`, fatal in a strict build.
+    warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
     def platform(self, platform_id: str) -> Platform:
         return next(p for p in self.platforms if p.id == platform_id)
 
 
+PLATFORM_SUFFIX = ".yml"
+# Spellings of a YAML file that are not read, and are reported instead of being skipped in silence.
+_OTHER_YAML_SUFFIXES = frozenset({".yml", ".yaml"})
+
+
 def platform_files(data_dir: Path) -> list[Path]:
-    return sorted((data_dir / "platforms").glob("*.yml"))
+    """Every ``platforms/*.yml``: the one spelling that is read (see :func:`misnamed_files`)."""
+    return sorted((Path(data_dir) / "platforms").glob("*" + PLATFORM_SUFFIX))
 
 
-def load_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
-    """Load and validate ``data_dir``; raise :class:`DataError` with every problem found."""
+def misnamed_files(data_dir: Path) -> list[Problem]:
+    """One problem for each YAML file in ``platforms/`` that is not spelled ``<id>.yml``.
+
+    They are not read: a platform's id is its file name, and the site links each guide to
+    ``data/platforms/<id>.yml`` for editing. Reading ``.yaml`` and ``.YML`` as well would let
+    ``x.yml`` and ``x.yaml`` claim the same id, and send editors to a file that does not exist.
+    Skipping them in silence would lose a contributor's platform without a word.
+    """
+    folder = Path(data_dir) / "platforms"
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder))
+    except OSError:
+        return []  # no folder: reported as "no platform files"
+    problems = []
+    for name in names:
+        stem, suffix = os.path.splitext(name)
+        if suffix != PLATFORM_SUFFIX and suffix.lower() in _OTHER_YAML_SUFFIXES:
+            problems.append(
+                Problem(
+                    display_path(folder / name),
+                    1,
+                    1,
+                    "",
+                    f"not read: only files ending in {PLATFORM_SUFFIX} are platform files"
+                    f" (the id is the file name); rename it to {stem}{PLATFORM_SUFFIX}",
+                )
+            )
+    return problems
+
+
+def load_dataset(data_dir: Path, *, today: dt.date, languages: Collection[str] | None = None) -> Dataset:
+    """Load and validate ``data_dir``; raise :class:`DataError` with every problem found (and
+    every warning, so that they are seen together). ``languages``: the site's languages, the
+    only ones a platform's own labels may be given in (None: not checked)."""
     with gcpause.paused():
-        return _load_dataset(Path(data_dir), today=today)
+        return _load_dataset(Path(data_dir), today=today, languages=languages)
 
 
-def _load_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
+def _load_dataset(data_dir: Path, *, today: dt.date, languages: Collection[str] | None = None) -> Dataset:
     data_dir = Path(data_dir)
     schema_dir = data_dir / "schema"
     problems: list[Problem] = []
 
-    regions_doc, found = _load_checked(data_dir / "regions.yml", schema_dir / "regions.schema.json")
+    regions_doc, found, usable = _load_checked(
+        data_dir / "regions.yml", schema_dir / "regions.schema.json", today
+    )
     problems += found
-    regions = _regions(regions_doc, problems) if not found else Regions({})
+    # Without the regions and categories, every reference to them would be reported as unknown:
+    # one line per use, for one problem already reported.
+    references_checked = usable
+    regions = _regions(regions_doc, problems) if usable else Regions({})
 
-    categories_doc, found = _load_checked(data_dir / "categories.yml", schema_dir / "categories.schema.json")
+    categories_doc, found, usable = _load_checked(
+        data_dir / "categories.yml", schema_dir / "categories.schema.json", today
+    )
     problems += found
-    if not found:
+    references_checked = references_checked and usable
+    if usable:
         problems += _duplicate_ids(categories_doc, "categories")
-    categories = set() if found else set(build_categories(categories_doc.value))
+    categories = set(build_categories(categories_doc.value)) if usable else set()
 
     paths = platform_files(data_dir)
+    problems += misnamed_files(data_dir)
     if not paths:
         problems.append(
             Problem(display_path(data_dir / "platforms"), 1, 1, "", "no platform files (*.yml) found")
         )
     platforms: dict[str, dict] = {}
     for path in paths:
-        document, found = _load_checked(path, schema_dir / "platform.schema.json")
-        if document.value is not None:
-            found += validate.text_problems(document, today=today)
-            found += validate.reference_problems(document, regions=regions, categories=categories)
+        document, found, _usable = _load_checked(path, schema_dir / "platform.schema.json", today)
+        if document.value is not None and references_checked:
+            found += validate.reference_problems(
+                document, regions=regions, categories=categories, languages=languages
+            )
         problems += found
-        if not found:
+        if not _errors(found):
             platforms[document.value["id"]] = document.value
 
-    if problems:
+    if _errors(problems):
         raise DataError(problems)
     raw = {"regions": regions_doc.value, "categories": categories_doc.value, "platforms": platforms}
-    return build_dataset(raw, data_dir=data_dir)
+    dataset = build_dataset(raw, data_dir=data_dir)
+    return dataclasses.replace(dataset, warnings=tuple(sorted(problems)))
 
 
 def build_dataset(raw: dict, *, data_dir: Path, language: str = "en") -> Dataset:
@@ -125,11 +179,29 @@ def build_categories(value: dict) -> dict[str, Category]:
     return {c["id"]: Category(c["id"], c["name"], c["question"]) for c in value["categories"]}
 
 
-def _load_checked(path: Path, schema_path: Path) -> tuple[yamlfile.YamlDocument, list[Problem]]:
+def _load_checked(
+    path: Path, schema_path: Path, today: dt.date
+) -> tuple[yamlfile.YamlDocument, list[Problem], bool]:
+    """A data file read, checked against its schema and every string against the text policy:
+    (the document, its problems, whether it has the schema's shape, so that other files'
+    references to it can be checked). A value the text policy refuses is reported once, by the
+    policy, whose words are more precise than the schema's about the same value (the schema's
+    pattern takes an id with a line break at its end in one engine and not in the other)."""
     document, problems = yamlfile.load(path)
-    if document.value is not None and not problems:
-        problems += validate.schema_problems(document, validate.load_schema(schema_path))
-    return document, problems
+    if document.value is None:
+        return document, problems, False
+    schema = validate.load_schema(schema_path)
+    if not problems:
+        problems += validate.schema_problems(document, schema)
+    usable = not problems
+    policy = validate.text_problems(document, today=today, schema=schema)
+    refused = {(p.line, p.column, p.field) for p in policy if not p.warning}
+    problems = [p for p in problems if (p.line, p.column, p.field) not in refused] + policy
+    return document, list(dict.fromkeys(problems)), usable
+
+
+def _errors(problems: list[Problem]) -> list[Problem]:
+    return [problem for problem in problems if not problem.warning]
 
 
 def _duplicate_ids(document: yamlfile.YamlDocument, key: str) -> list[Problem]:
@@ -138,6 +210,14 @@ def _duplicate_ids(document: yamlfile.YamlDocument, key: str) -> list[Problem]:
     for index, item in enumerate(document.value[key]):
         if item["id"] in seen:
             problems.append(document.problem((key, index, "id"), f"id '{item['id']}' is used twice"))
+        if validate.category_anchor(item["id"]) in validate.COMPARE_PAGE_IDS:
+            problems.append(
+                document.problem(
+                    (key, index, "id"),
+                    f"'{item['id']}' would be the anchor of a section of the comparison page;"
+                    " pick another id",
+                )
+            )
         seen.add(item["id"])
     return problems
 
@@ -148,6 +228,13 @@ def _regions(document: yamlfile.YamlDocument, problems: list[Problem]) -> Region
         group_id = group["id"]
         if group_id in groups:
             problems.append(document.problem(("groups", index, "id"), f"group '{group_id}' is defined twice"))
+        if group_id in validate.RESERVED_REGION_IDS:
+            problems.append(
+                document.problem(
+                    ("groups", index, "id"),
+                    f"'{group_id}' is reserved ({validate.RESERVED_REGION_IDS[group_id]}); pick another id",
+                )
+            )
         if group_id in country_codes():
             problems.append(
                 document.problem(
@@ -317,29 +404,31 @@ _DATA_SUFFIXES = (".yml", ".yaml", ".json")
 def _fingerprint(data_dir: Path) -> tuple:
     """Path, modification time and size of every data file under ``data_dir``. Every hook asks
     for the dataset, several times per language build, so this is one ``scandir`` and one
-    ``stat`` per file (symbolic links to folders are not followed, as ``Path.rglob`` does not)."""
+    ``stat`` per file (symbolic links to folders are not followed, as ``Path.rglob`` does not).
+    Suffixes in any case, links and other entries that are not files count too: the load
+    reports them, and adding or removing one must load again."""
     found: list[tuple[tuple[str, ...], str, int, int]] = []
 
     def scan(folder: str, parts: tuple[str, ...]) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_dir() and not entry.is_symlink():
+                if entry.is_dir(follow_symlinks=False):
                     scan(entry.path, (*parts, entry.name))
-                elif os.path.splitext(entry.name)[1] in _DATA_SUFFIXES and entry.is_file():
-                    status = entry.stat()
+                elif os.path.splitext(entry.name)[1].lower() in _DATA_SUFFIXES:
+                    status = entry.stat(follow_symlinks=False)
                     found.append(((*parts, entry.name), entry.path, status.st_mtime_ns, status.st_size))
 
     scan(str(data_dir), ())
     return tuple((path, mtime, size) for _, path, mtime, size in sorted(found))
 
 
-def cached_dataset(data_dir: Path, *, today: dt.date) -> Dataset:
+def cached_dataset(data_dir: Path, *, today: dt.date, languages: Collection[str] | None = None) -> Dataset:
     """Like :func:`load_dataset`, but reuse the last result while no data file has changed."""
     data_dir = Path(data_dir).resolve()
-    key = (data_dir, today, _fingerprint(data_dir))
+    key = (data_dir, today, None if languages is None else tuple(languages), _fingerprint(data_dir))
     with _cache_lock:
         if key not in _cache:
-            dataset = load_dataset(data_dir, today=today)
+            dataset = load_dataset(data_dir, today=today, languages=languages)
             _cache.clear()
             _cache[key] = dataset
         return _cache[key]

@@ -7,15 +7,23 @@ file and line, or built page) for the report.
 A check asks with ``HEAD`` first and falls back to ``GET`` when ``HEAD`` is refused; it follows
 redirects itself (so that loops are caught and the final URL is known), never reads a body,
 keeps to a per-host and a global number of requests at a time, and retries rate limits, server
-errors and timeouts with exponential backoff, honouring ``Retry-After``. Each URL ends in one
-status:
+errors and timeouts with exponential backoff, honouring ``Retry-After``.
+
+Two limits protect the machine that checks. The requests for one URL (its redirects and retries
+together) get ``deadline`` seconds in all: a server that sends its answer one byte a second never
+trips the read timeout, which counts the time between two bytes. And a URL, or a redirect, whose
+host is or resolves to a loopback, private, link-local or otherwise non-public address is not
+asked at all: a link in a pull request must not make the checker probe the network it runs in
+(a cloud's metadata service at 169.254.169.254, a router, a service on localhost). Each URL ends
+in one status:
 
 ``ok``          the page answers 2xx.
 ``redirected``  it answers 2xx after redirects; the final URL is shown, to update the data.
-``broken``      404 or 410, no such host, connection refused, or a redirect loop.
+``broken``      404 or 410, no such host, connection refused, a redirect loop, or an address
+                that is not public (refused without asking).
 ``blocked``     alive but refusing automated checks (401, 403, 429 after retries, 451, or a
                 status named in ``blocked_statuses``, such as LinkedIn's 999): check by hand.
-``timeout``     no answer in time, after retries.
+``timeout``     no answer in time, after retries, or none complete within the deadline.
 ``error``       anything else (5xx after retries, TLS problems, unexpected statuses).
 ``skipped``     the host's rule in ``linkcheck.yml`` says ``skip: true``.
 
@@ -30,6 +38,7 @@ import asyncio
 import datetime as dt
 import email.utils
 import http
+import ipaddress
 import json
 import os
 import re
@@ -84,6 +93,7 @@ class Settings:
     per_host_limit: int = 2  # requests at a time to one host
     connect_timeout: float = 10.0  # seconds
     read_timeout: float = 20.0  # seconds
+    deadline: float = 120.0  # seconds for all the requests of one URL, redirects and retries included
     retries: int = 2  # further attempts after a rate limit, a 5xx or a timeout
     backoff: float = 1.0  # seconds before the first retry; doubles each time
     max_wait: float = 30.0  # cap on any wait, Retry-After included
@@ -132,6 +142,7 @@ _SETTING_KINDS: dict[str, tuple[bool, float]] = {
     "per_host_limit": (True, 1),
     "connect_timeout": (False, 0.001),
     "read_timeout": (False, 0.001),
+    "deadline": (False, 0.001),
     "retries": (True, 0),
     "backoff": (False, 0),
     "max_wait": (False, 0),
@@ -469,6 +480,24 @@ class _Outcome:
     detail: str = ""
     retry_after: float | None = None  # seconds, from the Retry-After header
     transient: bool = False  # a failure worth another attempt
+    out_of_time: bool = False  # the URL's deadline ran out while waiting for an answer
+
+
+class _DeadlineExceeded(Exception):
+    """The requests of one URL used up its ``deadline``."""
+
+
+class _Budget:
+    """The seconds left of one URL's deadline. Only the time spent waiting for servers counts:
+    not the wait for a free slot (URLs queue for a busy host), nor the backoff between attempts
+    (bounded by ``max_wait`` and ``retries``)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.left = seconds
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
 
 
 class LinkChecker:
@@ -482,6 +511,7 @@ class LinkChecker:
         self._client: httpx.AsyncClient | None = None
         self._all_hosts: asyncio.Semaphore | None = None
         self._per_host: dict[str, asyncio.Semaphore] = {}
+        self._lookups: dict[str, asyncio.Future[str | None]] = {}
 
     async def check_all(self, urls: Iterable[str]) -> list[LinkResult]:
         """Check every URL, concurrently within the limits; results in the order of ``urls``."""
@@ -500,13 +530,18 @@ class LinkChecker:
         if rule.skip:
             return LinkResult(url, SKIPPED, rule.note or "skipped by linkcheck.yml", checked=time.time())
         attempt = 0
+        budget = _Budget(self.settings.deadline)
+        previous: _Outcome | None = None
         while True:
-            outcome = await self._follow(url, rule)
-            delay = self._retry_delay(outcome, attempt, rule)
+            outcome = await self._follow(url, rule, budget)
+            if outcome.out_of_time and previous is not None:
+                return classify(url, previous, rule)  # what the server said before time ran out
+            delay = None if budget.left <= 0 else self._retry_delay(outcome, attempt, rule)
             if delay is None:
                 return classify(url, outcome, rule)
             await self.sleep(delay)
             attempt += 1
+            previous = outcome
 
     def _retry_delay(self, outcome: _Outcome, attempt: int, rule: HostRule) -> float | None:
         """Seconds to wait before another attempt, or None when the outcome is final."""
@@ -522,18 +557,29 @@ class LinkChecker:
         wait = outcome.retry_after if outcome.retry_after is not None else self.settings.backoff * 2**attempt
         return min(wait, self.settings.max_wait)
 
-    async def _follow(self, url: str, rule: HostRule) -> _Outcome:
+    async def _follow(self, url: str, rule: HostRule, budget: _Budget) -> _Outcome:
         """Ask for ``url`` and follow its redirects, HEAD first, falling back to GET."""
         method = "HEAD" if rule.head else "GET"
         current = url
         seen = {url}
         chain = [url]
+        refusal = await self._non_public(url)
+        if refusal:
+            return _Outcome(url, None, BROKEN, f"refused, not asked: {_host(url)} {refusal}")
         for _hop in range(self.settings.max_redirects + 1):
             try:
-                code, location, retry_after, sets_cookie = await self._request(method, current)
+                code, location, retry_after, sets_cookie = await self._request(method, current, budget)
                 if method == "HEAD" and code >= 400 and code != 429:
                     method = "GET"  # many servers refuse or mishandle HEAD; GET is the truth
-                    code, location, retry_after, sets_cookie = await self._request(method, current)
+                    code, location, retry_after, sets_cookie = await self._request(method, current, budget)
+            except _DeadlineExceeded:
+                return _Outcome(
+                    current,
+                    None,
+                    TIMEOUT,
+                    f"no complete answer within the deadline of {budget.seconds:g} s",
+                    out_of_time=True,
+                )
             except (httpx.HTTPError, httpx.InvalidURL) as error:
                 return _failure(current, error, self.settings, self.config.rule(_host(current)))
             if code not in REDIRECT_CODES or not location:
@@ -542,6 +588,10 @@ class LinkChecker:
             target = _swap(urljoin(current, location), self._backward())
             if urlsplit(target).scheme not in ("http", "https"):
                 return _Outcome(current, code, ERROR, f"HTTP {code} redirects to a non-web address: {target}")
+            refusal = await self._non_public(target)
+            if refusal:
+                detail = f"refused, not followed: HTTP {code} redirects to {_host(target)}, which {refusal}"
+                return _Outcome(target, code, BROKEN, detail)
             if sets_cookie:
                 seen = set()  # a cookie changes what the server answers: revisiting may be fine
             if target in seen:
@@ -551,10 +601,27 @@ class LinkChecker:
             current = target
         return _Outcome(current, code, ERROR, f"more than {self.settings.max_redirects} redirects")
 
-    async def _request(self, method: str, url: str) -> tuple[int, str | None, float | None, bool]:
+    async def _non_public(self, url: str) -> str | None:
+        """Why ``url`` must not be asked (its host "is a private address" or "resolves to a
+        loopback address (127.0.0.1)"), or None. A URL that a ``--rewrite`` sends elsewhere is
+        asked where the tester said; a name that does not resolve is left to the request, which
+        reports it."""
+        if _swap(url, self._forward()) != url:
+            return None
+        host = (urlsplit(url).hostname or "").lower()
+        if not host:
+            return None
+        if host not in self._lookups:
+            self._lookups[host] = asyncio.ensure_future(_host_refusal(host))
+        return await self._lookups[host]
+
+    async def _request(
+        self, method: str, url: str, budget: _Budget | None = None
+    ) -> tuple[int, str | None, float | None, bool]:
         """One request within the limits: status, Location, Retry-After (seconds), sets a cookie?
 
         The body is never read: the response is closed as soon as its headers have arrived.
+        Raises :class:`_DeadlineExceeded` when ``budget`` runs out before the headers are in.
         """
         assert self._client is not None and self._all_hosts is not None
         host = _host(url)
@@ -564,11 +631,24 @@ class LinkChecker:
             self.config.rule(host).timeout or self.settings.read_timeout,
             connect=self.settings.connect_timeout,
         )
+        budget = budget or _Budget(self.settings.deadline)
         # The host's slot first: URLs queueing for a busy host must not hold global slots.
         async with self._per_host[host], self._all_hosts:
+            if budget.left <= 0:
+                raise _DeadlineExceeded
             request = self._client.build_request(method, _swap(url, self._forward()), timeout=timeout)
-            response = await self._client.send(request, stream=True)
-            await response.aclose()
+            started = time.monotonic()
+            deadline = asyncio.timeout(budget.left)
+            try:
+                async with deadline:
+                    response = await self._client.send(request, stream=True)
+                    await response.aclose()
+            except TimeoutError:
+                if deadline.expired():
+                    raise _DeadlineExceeded from None
+                raise
+            finally:
+                budget.spend(time.monotonic() - started)
         headers = response.headers
         return (
             response.status_code,
@@ -586,6 +666,68 @@ class LinkChecker:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+# --------------------------------------------------------------------------------------------
+# Addresses that are not public
+# --------------------------------------------------------------------------------------------
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_KINDS = (
+    ("is_loopback", "loopback"),
+    ("is_link_local", "link-local"),
+    ("is_multicast", "multicast"),
+    ("is_unspecified", "unspecified"),
+    ("is_private", "private"),
+    ("is_reserved", "reserved"),
+)
+
+
+def non_public_kind(address: IPAddress) -> str | None:
+    """``"loopback"``, ``"private"``, ``"link-local"``… for an address a public link cannot
+    mean, None for a public one. IPv6 forms that carry an IPv4 address (mapped, 6to4, Teredo,
+    NAT64) are judged by that address."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address.teredo is not None:
+            embedded = address.teredo[1]
+        if embedded is None and address in _NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return non_public_kind(embedded)
+    for test, kind in _KINDS:
+        if getattr(address, test):
+            return kind
+    return None if address.is_global else "non-public"
+
+
+async def _host_refusal(host: str) -> str | None:
+    """``"resolves to a loopback address (127.0.0.1)"`` or ``"is a private address"`` when
+    ``host`` is or resolves to an address that is not public (any of its addresses: a name with
+    a public and a private one could be asked at either); None otherwise, and when the name
+    does not resolve."""
+    try:
+        literal: IPAddress | None = ipaddress.ip_address(host.strip("[]").split("%")[0])
+    except ValueError:
+        literal = None
+    if literal is not None:
+        kind = non_public_kind(literal)
+        return f"is {_article(kind)} {kind} address" if kind else None
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None
+    addresses = sorted({ipaddress.ip_address(info[4][0].split("%")[0]) for info in found}, key=str)
+    for address in addresses:
+        kind = non_public_kind(address)
+        if kind:
+            return f"resolves to {_article(kind)} {kind} address ({address})"
+    return None
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:

@@ -1,16 +1,27 @@
 """Rendering views into Markdown pages with the Jinja templates in ``overrides/atlas/``.
 
-The markup lives in the templates; this module only supplies filters that make data safe and
-readable inside Markdown (escaping, localised dates and region names).
+The markup lives in the templates; this module sets up their escaping and supplies filters for
+localised dates and region names.
+
+Escaping is by construction, not by habit (see ``optout_atlas.escape``):
+
+- The page templates (``*.md.j2``) print every value as literal Markdown text unless it is
+  :class:`~optout_atlas.escape.Markdown` that our own code made, or markup their own macros
+  made. A template that prints a field without a filter prints it escaped; the filters choose
+  another context (``attr``, ``url``, ``html``, ``yaml``). Filters that would mark a value as
+  safe (``safe``, ``forceescape``, ``tojson``, ``urlize``, ``xmlattr``) do not exist there, and
+  ``e`` escapes for Markdown. Text put together in a template (``~``, ``join``) is plain text,
+  escaped as a whole when printed.
+- UI strings (``_()``) are escaped the same way: a translation is text, not markup, and so is
+  every value put into it.
+- The XML templates (``*.xml.j2``, ``*.svg.j2``) have an environment of their own that escapes
+  for XML and removes the characters XML forbids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gettext
-import html
 import posixpath
-import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -20,57 +31,75 @@ import segno
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.lists import format_list
+from markupsafe import Markup
 
-from optout_atlas import freshness, gcpause, structured, views
+from optout_atlas import escape, freshness, gcpause, structured, views
 from optout_atlas.dataset import Dataset
+from optout_atlas.escape import Markdown, Xml
 from optout_atlas.model import SURFACES, PartialDate, Platform
 from optout_atlas.regions import OTHER
-from optout_atlas.translation import Untranslated, babel_locale, translator
+from optout_atlas.translation import babel_locale, translator
 
 TEMPLATE_DIR = "atlas"
+# Templates rendered as XML (the feed, the badges) rather than as Markdown.
+XML_TEMPLATES = (".xml.j2", ".svg.j2")
+# The page templates' macros: words and icons for the data's vocabularies.
+MACROS = "macros.md.j2"
 EMBED_PLACEHOLDER = "https://your-atlas-address.example/"
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|~])")
-_BLOCK_START = re.compile(r"^(?:([#+-])|(\d+)\.)")
+# Jinja's filters that return markup without escaping for Markdown: absent from the page
+# templates, so that no template can mark a data value as safe.
+_UNSAFE_FILTERS = ("safe", "forceescape", "tojson", "urlize", "xmlattr")
 
 
-def inline(text: str) -> str:
-    """Data text as safe inline Markdown: HTML escaped, Markdown syntax neutralised, except for
-    ``**label**``, which stays bold. English standing in for a missing translation is marked
-    ``lang="en"``, so that screen readers switch voice and readers know why it is English."""
-    if isinstance(text, Untranslated):
-        return f'<span lang="en" class="atlas-untranslated">{inline(str(text))}</span>'
-    parts = []
-    position = 0
-    for match in _BOLD.finditer(text):
-        parts.append(_escape(text[position : match.start()]))
-        parts.append(f"**{_escape(match.group(1))}**")
-        position = match.end()
-    parts.append(_escape(text[position:]))
-    return _block_safe("".join(parts))
+def inline(text: object) -> Markdown:
+    """Data text as literal inline Markdown (see :func:`optout_atlas.escape.markdown`)."""
+    return escape.markdown(text)
 
 
-def _escape(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+def _macros_return_markup(template_name: str | None) -> bool:
+    """Whether a page template is autoescaped: the macros only (a module-level function, so
+    that every language's environment compiles templates alike and shares them)."""
+    return template_name == MACROS
 
 
-def _block_safe(markdown: str) -> str:
-    """Escape a start that Markdown would read as a heading or a list item."""
-    return _BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\.", markdown)
+def _markdown_output(value: object) -> Markup:
+    """What a page template prints for ``{{ value }}``: markup made by our code or by the
+    template's own macros as it is, anything else escaped as Markdown text."""
+    if isinstance(value, Markup):
+        return value
+    return escape.markdown(value)
 
 
-class _UiTranslations(gettext.NullTranslations):
-    """The UI catalog of one language, as the ``gettext`` object Jinja's i18n extension wants."""
+def _xml_output(value: object) -> object:
+    """What an XML template prints for ``{{ value }}`` (before autoescaping): escaped XML as it
+    is, anything else as text without the characters XML forbids."""
+    if isinstance(value, Xml):
+        return value
+    return escape.xml_text(value)
 
-    def __init__(self, translate: Callable[[str | None, str], str]):
-        super().__init__()
-        self._translate = translate
 
-    def gettext(self, message: str) -> str:
-        return str(self._translate(None, message))
+class _Macros:
+    """The macros of ``macros.md.j2``, for the page templates: each returns markup whatever the
+    template that calls it. (Jinja lets the caller's autoescaping decide what a macro returns,
+    and the page templates are not autoescaped: an imported macro would return plain text,
+    which finalize would escape again.)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular if n == 1 else plural)
+    :meth:`Renderer.render` loads the macros once per page (Jinja checks the file each time, so
+    an edited ``macros.md.j2`` shows at the next page that ``mkdocs serve`` renders)."""
+
+    def __init__(self, env: jinja2.Environment):
+        self._env = env
+        self.module = None
+
+    def reload(self) -> None:
+        self.module = self._env.get_template(MACROS).module
+
+    def __getattr__(self, name: str) -> Callable[..., Markup]:
+        if self.module is None:
+            self.reload()
+        macro = getattr(self.module, name)
+        # A plain function: Jinja passes it no evaluation context, so the macro uses its own.
+        return lambda *args, **kwargs: macro(*args, **kwargs)
 
 
 class Renderer:
@@ -101,29 +130,81 @@ class Renderer:
         self._babel_locale = Locale.parse(self.locale)
         self._dates: dict[object, str] = {}
         self.today = today
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(Path(overrides_dir) / TEMPLATE_DIR),
-            undefined=jinja2.StrictUndefined,
-            # Markdown output is not escaped (data goes through the `md` filter); XML output is.
-            autoescape=jinja2.select_autoescape(enabled_extensions=("xml.j2", "svg.j2"), default=False),
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            extensions=["jinja2.ext.i18n"],
-        )
-        self.translations = _UiTranslations(
+        self._translate: Callable[[str | None, str], str] = (
             translator(locales_dir, language, "ui") if locales_dir else (lambda context, text: text)
         )
-        self.env.install_gettext_translations(self.translations, newstyle=True)
-        self.gettext = self.translations.gettext
+        self._messages: dict[tuple[type, str], Markup] = {}
+        self._constant_messages: dict[str, Markdown] = {}
+        loader = jinja2.FileSystemLoader(Path(overrides_dir) / TEMPLATE_DIR)
+        settings = {
+            "loader": loader,
+            "undefined": jinja2.StrictUndefined,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "keep_trailing_newline": True,
+        }
+        # Page templates: finalize escapes every value. Operations on values (~, join, replace)
+        # give plain text, which finalize escapes whole. The macros are autoescaped, and reach
+        # the page templates as the global ``m`` (see _Macros), so that what they return is
+        # markup, printed as it is.
+        self.env = jinja2.Environment(finalize=_markdown_output, autoescape=_macros_return_markup, **settings)
+        # XML templates: autoescaping for XML, after finalize removed what XML forbids.
+        self.xml_env = jinja2.Environment(finalize=_xml_output, autoescape=True, **settings)
+        for name in _UNSAFE_FILTERS:
+            del self.env.filters[name]
         self.env.filters.update(
-            md=inline,
+            md=escape.markdown,
+            e=escape.markdown,
+            escape=escape.markdown,
+            attr=escape.attribute,
+            url=escape.url,
+            html=escape.html_text,
+            yaml=escape.front_matter,
             date=self.format_date,
             ago=self.format_ago,
-            attr=lambda v: html.escape(str(v), quote=True),
         )
-        self.env.globals.update(views=views, freshness=freshness, language=language, today=today, fail=_fail)
-        self.env.tests["untranslated"] = lambda value: isinstance(value, Untranslated)
+        self.xml_env.filters.update(date=self.format_date, ago=self.format_ago)
+        common = {"views": views, "freshness": freshness, "language": language, "today": today, "fail": _fail}
+        self.env.globals.update(common, _=self._markdown_message, gettext=self._markdown_message)
+        self._page_macros = self.env.globals["m"] = _Macros(self.env)
+        self.xml_env.globals.update(common, _=self._xml_message, gettext=self._xml_message)
+        self.env.tests["untranslated"] = self.xml_env.tests["untranslated"] = escape.is_untranslated
+
+    # UI strings ----------------------------------------------------------------------------
+
+    def gettext(self, message: str) -> str:
+        """The UI string ``message`` in this language, as plain text (English where the
+        catalog has no translation)."""
+        return str(self._translate(None, message))
+
+    def _message(self, kind: type[Markup], message: str, variables: dict) -> Markup:
+        """``_(message, **variables)`` in a template: the translation escaped as ``kind``, with
+        each value escaped the same way. As with Jinja's "new style" gettext, the string is
+        always %-formatted (``%%`` is a percent sign). A translation whose placeholders do not
+        fit falls back to the English string (the catalog check reports it)."""
+        key = (kind, message)
+        template = self._messages.get(key)
+        if template is None:
+            template = self._messages[key] = kind.escape(self.gettext(message))
+        try:
+            return template % variables
+        except (KeyError, ValueError, TypeError):
+            return kind.escape(message) % variables
+
+    def _markdown_message(self, message: str, /, **variables) -> Markdown:
+        if variables:
+            return self._format_markdown(message, variables)
+        found = self._constant_messages.get(message)  # most UI strings: the same every time
+        if found is None:
+            found = self._constant_messages[message] = self._format_markdown(message, {})
+        return found
+
+    def _format_markdown(self, message: str, variables: dict) -> Markdown:
+        # A value put at the start of a translation could start a block: escape after formatting.
+        return escape.markdown_line(self._message(Markdown, message, variables))
+
+    def _xml_message(self, message: str, /, **variables) -> Xml:
+        return self._message(Xml, message, variables)
 
     # Filters -----------------------------------------------------------------------------
 
@@ -162,11 +243,19 @@ class Renderer:
     # Pages -------------------------------------------------------------------------------
 
     def render(self, template: str, **context) -> str:
+        if template.endswith(XML_TEMPLATES):
+            return self.xml_env.get_template(template).render(**context)
+        self._page_macros.reload()
         return self.env.get_template(template).render(**context)
 
+    def _macros(self):
+        """The page templates' macros (words and icons for the data's vocabularies)."""
+        self._page_macros.reload()
+        return self._page_macros.module
+
     def _surface_names(self) -> dict[str, str]:
-        macros = self.env.get_template("macros.md.j2").module
-        return {surface: str(macros.surface_name(surface)) for surface in SURFACES}
+        macros = self._macros()
+        return {surface: escape.plain_text(macros.surface_name(surface)) for surface in SURFACES}
 
     def page_url(self, path: str) -> str:
         """The absolute address of a page of this language, or "" when the site's is not set."""
@@ -183,7 +272,7 @@ class Renderer:
             embed_url=self.embed_url(platform),
             embed_path=self.embed_path(platform),
             page_url=page_url,
-            qr=qr_svg(page_url) if page_url else "",
+            qr=Markdown(qr_svg(page_url)) if page_url else "",
             jsonld=structured.guide(
                 platform, url=page_url, language=self.language, surface_names=self._surface_names()
             ),
@@ -227,7 +316,7 @@ class Renderer:
             status = statuses.pop() if len(statuses) == 1 else "varies"
             stoppable = [row.can_stop for row in rows]
             stop = "yes" if all(stoppable) else ("some" if any(stoppable) else "no")
-        macros = self.env.get_template("macros.md.j2").module
+        macros = self._macros()
         stop_words = {
             "yes": self.gettext("opt-out available"),
             "some": self.gettext("opt-out in some regions"),
@@ -235,7 +324,7 @@ class Renderer:
         }[stop]
         verified = self.gettext("verified %(date)s") % {"date": platform.last_verified.isoformat()}
         label = self.gettext("AI training") + " · " + platform.name
-        message = " · ".join([str(macros.badge_status(status)), stop_words, verified])
+        message = " · ".join([escape.plain_text(macros.badge_status(status)), stop_words, verified])
         label_width, message_width = _text_width(label) + 12, _text_width(message) + 12
         return self.render(
             "badge.svg.j2",
@@ -246,14 +335,15 @@ class Renderer:
         )
 
     def compare(self, dataset: Dataset) -> str:
-        macros = self.env.get_template("macros.md.j2").module
+        macros = self._macros()
         questions = []
         for category in dataset.categories.values():
             answers = []
             for platform, uses in views.category_table(dataset.platforms, category.id):
                 status = uses[0].status if uses else "none"
                 detail = f" ({uses[0].text})" if uses else ""
-                answers.append(f"{platform.name}: {macros.use_status_text(status)}{detail}")
+                status_text = escape.plain_text(macros.use_status_text(status))
+                answers.append(f"{platform.name}: {status_text}{detail}")
             questions.append((category.question, " ".join(answers)))
         return self.render(
             "compare.md.j2",
@@ -295,10 +385,11 @@ class Renderer:
             "region_links.md.j2", region_links=self.region_links(dataset), link_prefix=link_prefix
         )
 
-    def section_title(self, folder: str) -> str:
-        """The navigation title of a folder of generated pages, in this language."""
+    def section_title(self, folder: str) -> Markup:
+        """The navigation title of a folder of generated pages, in this language, as HTML:
+        Material prints navigation titles as they are."""
         titles = {"guides": self.gettext("Guides"), "regions": self.gettext("Regions")}
-        return titles.get(folder, folder.replace("-", " ").title())
+        return escape.html_text(titles.get(folder, folder.replace("-", " ").title()))
 
     def feed(self, dataset: Dataset, *, base_url: str, directory_urls: bool) -> str:
         """The Atom feed of every event, newest first. Links are relative to the feed (which sits
@@ -314,6 +405,7 @@ class Renderer:
             self_href="feed.xml",
             home_href="./",
             guide_href=lambda platform: f"guides/{platform.id}{suffix}",
+            event_type=lambda type_: escape.plain_text(self._macros().event_type(type_)),
             **self._cards(dataset),
         )
 
@@ -397,11 +489,6 @@ def qr_svg(url: str) -> str:
 def _text_width(text: str) -> int:
     """Rough width in pixels of text at 11px (wide East Asian characters count double)."""
     return round(sum(11 if unicodedata.east_asian_width(c) in "WF" else 6.6 for c in text))
-
-
-def _attribute(value: object) -> str:
-    """A value escaped for an HTML attribute."""
-    return html.escape(str(value), quote=True)
 
 
 def _fail(message: str):

@@ -19,12 +19,14 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 import yaml
 
+from optout_atlas import textpolicy, validate, yamlfile
 from optout_atlas.problems import display_path
 
 TEMPLATE = "new_platform.yml.j2"
@@ -84,13 +86,31 @@ def choices(schema: dict) -> dict[str, Choice]:
     return found
 
 
-def check_id(platform_id: str, pattern: str) -> None:
-    """Raise :class:`ScaffoldError` unless ``platform_id`` is a valid platform id."""
-    if not re.search(pattern, platform_id):
+def check_id(platform_id: str, pattern: str, categories: Collection[str] = ()) -> None:
+    """Raise :class:`ScaffoldError` unless ``platform_id`` is a valid platform id: the whole of it
+    matches the schema's pattern (``re.search`` with ``$`` would take an id with a line break at
+    its end) and words joined by single hyphens, and no page or anchor of the site has it."""
+    if not (
+        re.fullmatch(pattern.removeprefix("^").removesuffix("$"), platform_id)
+        and re.fullmatch(validate.PLATFORM_ID, platform_id)
+    ):
         raise ScaffoldError(
-            f"{platform_id!r} is not a valid platform id: use lower-case letters, digits and '-' "
-            f"(the schema's pattern is {pattern}), for example 'mastodon' or 'google-gemini'"
+            f"{platform_id!r} is not a valid platform id: use lower-case letters and digits, words joined"
+            f" by single hyphens (the schema's pattern is {pattern}), for example 'mastodon' or"
+            " 'google-gemini'"
         )
+    reserved = validate.platform_id_problems(platform_id, categories)
+    if reserved:
+        raise ScaffoldError(f"{platform_id!r} cannot be used: {reserved[0]}")
+
+
+def _category_ids(data_dir: Path) -> list[str]:
+    """The category ids of ``data_dir`` (their anchors share the comparison page with platform
+    ids), or none when ``categories.yml`` cannot be read: validation reports that file."""
+    document, problems = yamlfile.load(Path(data_dir) / "categories.yml")
+    if problems or not isinstance(document.value, dict):
+        return []
+    return [c["id"] for c in document.value.get("categories") or [] if isinstance(c, dict) and "id" in c]
 
 
 def or_list(values: tuple[str, ...] | list[str]) -> str:
@@ -135,19 +155,22 @@ def render_platform(platform_id: str, schema: dict, name: str | None = None) -> 
 def create_platform(data_dir: Path, platform_id: str, name: str | None = None) -> Path:
     """Write ``<data_dir>/platforms/<platform_id>.yml`` and return its path.
 
-    Raises :class:`ScaffoldError` when the id is invalid, the name is blank or spans lines, the
-    data directory has no schema or no ``platforms/`` folder, or the file already exists (it is
-    never overwritten).
+    Raises :class:`ScaffoldError` when the id is invalid or reserved, the name is blank, spans
+    lines or breaks the text policy (:mod:`optout_atlas.textpolicy`), the data directory has no
+    schema or no ``platforms/`` folder, or the file already exists (it is never overwritten).
     """
     data_dir = Path(data_dir)
     schema = load_schema(data_dir)
-    check_id(platform_id, id_pattern(schema))
+    check_id(platform_id, id_pattern(schema), _category_ids(data_dir))
     if name is not None:
         name = name.strip()
         if not name:
             raise ScaffoldError("--name must not be blank; leave it out to fill the name in the file")
         if "\n" in name or "\r" in name:
             raise ScaffoldError("--name must be a single line")
+        problems = textpolicy.text_problems(name, textpolicy.LINE)
+        if problems:
+            raise ScaffoldError(f"--name {name!r}: {problems[0]}")
     platforms = data_dir / "platforms"
     if not platforms.is_dir():
         raise ScaffoldError(

@@ -43,11 +43,11 @@ def locales_dir(config: MkDocsConfig) -> Path:
 def dataset(config: MkDocsConfig) -> Dataset:
     """The validated dataset; on bad data, log one line per problem and abort the build."""
     try:
-        return cached_dataset(data_dir(config), today=clock.today())
+        return cached_dataset(data_dir(config), today=clock.today(), languages=site_languages(config))
     except DataError as error:
         for problem in error.problems:
-            log.error(str(problem))
-        count = len(error.problems)
+            (log.warning if problem.warning else log.error)(str(problem))
+        count = sum(not problem.warning for problem in error.problems)
         raise Abort(
             f"Aborted: {count} problem{'s' if count != 1 else ''} in the data (listed above); "
             "the site directory was left as it was."
@@ -62,6 +62,15 @@ def languages(config: MkDocsConfig) -> list[str]:
     entries = [lang for lang in plugin.config.languages if lang.build and lang.locale != "null"]
     entries.sort(key=lambda lang: not lang.default)
     return [lang.locale for lang in entries]
+
+
+def site_languages(config: MkDocsConfig) -> list[str]:
+    """Every language of the site, whether this build renders it or not (a preview renders
+    only some): the languages the data may give labels in."""
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        return [config.theme.get("language", "en")]
+    return [lang.locale for lang in plugin.config.languages if lang.locale != "null"]
 
 
 def default_language(config: MkDocsConfig) -> str:

@@ -93,8 +93,8 @@ def mark_translated(path: Path, english: Path) -> str:
         text = f"---\n{line}---\n\n{text}"
     elif _RECORDED.search(front["body"] or ""):
         body = _RECORDED.sub(line.rstrip("\n"), front["body"], count=1)
-        text = f"---\n{body}---\n{text[front.end():]}"
+        text = f"---\n{body}---\n{text[front.end() :]}"
     else:
-        text = f"---\n{front['body'] or ''}{line}---\n{text[front.end():]}"
+        text = f"---\n{front['body'] or ''}{line}---\n{text[front.end() :]}"
     path.write_text(text, encoding="utf-8")
     return value

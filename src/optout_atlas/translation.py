@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -29,8 +30,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import denormalize, read_po
 
-from optout_atlas import gcpause, pofile
+from optout_atlas import gcpause, pofile, textpolicy, yamlfile
 from optout_atlas.dataset import Dataset, build_dataset
+from optout_atlas.problems import DataError, Problem, display_path
 from optout_atlas.regions import _territories
 
 DOMAINS = ("ui", "data")
@@ -243,8 +245,304 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
-    with path.open("rb") as handle:
-        return read_po(handle, locale=locale)
+    """The catalog at ``path``, read by Babel once it has passed :func:`parse_catalog`: Babel
+    reads a malformed file without a word (it skips lines it does not understand, keeps the
+    last of two equal messages, and reads an unknown escape as two characters), so a catalog
+    with a syntax error would silently lose translations. Raises :class:`DataError` with one
+    problem per syntax error."""
+    raw = _read_bytes(path)
+    problems = _syntax_problems(path, raw)
+    if problems:
+        raise DataError(list(problems))
+    return read_po(io.BytesIO(raw), locale=locale)
+
+
+def syntax_problems(path: Path) -> list[Problem]:
+    """The syntax errors of the catalog file at ``path`` (see :func:`parse_catalog`)."""
+    try:
+        return list(_syntax_problems(path, _read_bytes(path)))
+    except DataError as error:
+        return error.problems
+
+
+@lru_cache(maxsize=64)
+def _syntax_problems(path: Path, raw: bytes) -> tuple[Problem, ...]:
+    """The syntax errors of a catalog's content (cached: a command reads each file many times)."""
+    return tuple(parse_catalog(path, raw)[1])
+
+
+# A catalog holds every string of every platform: about 90 kB per platform today. The bound
+# only stops a file that never ends (a link to a device, a pipe) or is absurdly large.
+CATALOG_MAX_BYTES = 50_000_000
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of a catalog, read as data files are: a regular file, never through a link,
+    and bounded (see :func:`yamlfile.read_regular_file`)."""
+    raw, reason = yamlfile.read_regular_file(path, limit=CATALOG_MAX_BYTES)
+    if raw is None:
+        raise DataError([Problem(display_path(path), 1, 1, "", reason)])
+    return raw
+
+
+# --------------------------------------------------------------------------------------------
+# Strict reading and checking of catalog files
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PoEntry:
+    """One message of a catalog file as written, with the line of each of its parts."""
+
+    line: int  # of its first keyword
+    context: str | None = None
+    msgid: str | None = None
+    msgid_line: int = 0
+    msgid_plural: str | None = None
+    msgstr: list[str] = field(default_factory=list)
+    msgstr_lines: list[int] = field(default_factory=list)
+    flags: frozenset[str] = frozenset()
+    broken: bool = False  # a string of it could not be read (reported): not compared with others
+
+    @property
+    def complete(self) -> bool:
+        return self.msgid is not None and bool(self.msgstr)
+
+    def where(self) -> str:
+        """The message as a field name in a problem: its context, or the start of its English."""
+        if self.context is not None:
+            return f"[{self.context}]"
+        english = " ".join((self.msgid or "").split())
+        return f'msgid "{english if len(english) <= 40 else english[:39] + "…"}"'
+
+
+_PO_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[([0-9]+)\])?)(?=[\s\"])\s*(.*)\Z")
+# The escapes GNU gettext and Babel read alike; others (\v, \a, octal, hex) differ between them.
+_PO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
+
+
+_PO_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*\Z')
+_PO_ESCAPE = re.compile(r"\\(.?)")
+
+
+def _po_string(text: str) -> tuple[str, str | None, int]:
+    """A quoted string of a catalog line: (its value, the error or None, the error's offset)."""
+    match = _PO_QUOTED.match(text)
+    if match is None:
+        return "", *_po_string_error(text)
+    body = match.group(1)
+    if "\\" not in body:
+        return body, None, 0
+    for escape in _PO_ESCAPE.finditer(body):
+        if escape.group(1) not in _PO_ESCAPES:
+            shown = f"\\{escape.group(1)}" if escape.group(1) else "\\ at the end of the line"
+            return "", f"unknown escape {shown}: write \\\\ for a backslash", escape.start() + 1
+    return _PO_ESCAPE.sub(lambda escape: _PO_ESCAPES[escape.group(1)], body), None, 0
+
+
+def _po_string_error(text: str) -> tuple[str, int]:
+    """What is wrong with a quoted string that does not parse, and where."""
+    if not text.startswith('"'):
+        return "expected text in double quotes", 0
+    index = 1
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == '"':
+            rest = text[index + 1 :].strip()
+            return (
+                f'text after the closing quote: {rest[:30]!r} (write \\" for a quote inside the text)',
+                index + 1,
+            )
+        index += 1
+    return 'the quote " opened here is not closed on its line', 0
+
+
+def parse_catalog(path: Path, raw: bytes | None = None) -> tuple[list[PoEntry], list[Problem]]:
+    """Every message of a catalog file with the line of each part, and every syntax error as a
+    problem at its line: lines that are not gettext, strings not closed or with an escape that
+    tools read differently, keywords out of order, an entry without msgstr, a message twice."""
+    name = display_path(path)
+    raw = _read_bytes(path) if raw is None else raw
+    problems: list[Problem] = []
+
+    def problem(line: int, column: int, message: str, field_: str = "") -> None:
+        problems.append(Problem(name, line, column, field_, message))
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problem(line, column, f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
+        return [], problems
+
+    entries: list[PoEntry] = []
+    current: PoEntry | None = None
+    last: tuple[str, int] | None = None  # the part that continuation lines add to
+    flags: set[str] = set()
+
+    def finish() -> None:
+        nonlocal current
+        if current is not None:
+            if current.msgid is None:
+                problem(current.line, 1, "msgctxt without msgid and msgstr")
+            elif not current.msgstr:
+                problem(current.msgid_line, 1, "msgid without msgstr", current.where())
+            else:
+                entries.append(current)
+        current = None
+
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            finish()
+            last = None
+            continue
+        if stripped.startswith("#"):
+            if current is not None and current.complete:
+                finish()
+            elif current is not None:
+                problem(number, 1, "a comment inside a message: put comments before msgctxt or msgid")
+            if stripped.startswith("#,"):
+                flags |= {flag.strip() for flag in stripped[2:].split(",") if flag.strip()}
+            last = None
+            continue
+        column = len(line) - len(line.lstrip()) + 1
+        if stripped.startswith('"'):
+            value, error, offset = _po_string(stripped)
+            if error:
+                problem(number, column + offset, error)
+            elif current is None or last is None:
+                problem(number, column, "a string with no msgid, msgstr or msgctxt before it")
+            else:
+                part, index = last
+                if part == "msgstr":
+                    current.msgstr[index] += value
+                else:
+                    setattr(current, part, (getattr(current, part) or "") + value)
+            continue
+        match = _PO_KEYWORD.match(stripped)
+        if match is None:
+            problem(number, column, f"not a line of a gettext catalog: {stripped[:40]!r}")
+            last = None
+            continue
+        keyword, plural_index, rest = match.groups()
+        value, error, offset = _po_string(rest)
+        if error:
+            problem(number, column + len(stripped) - len(rest) + offset, error)
+        if current is not None and current.complete and keyword in ("msgctxt", "msgid"):
+            finish()
+        if error and current is not None:
+            current.broken = True
+        if keyword == "msgctxt":
+            if current is not None:
+                problem(number, column, "msgctxt must come first in a message")
+                finish()
+            current = PoEntry(line=number, context=value, flags=frozenset(flags), broken=bool(error))
+            flags = set()
+            last = ("context", 0)
+        elif keyword == "msgid":
+            if current is not None and current.msgid is not None:
+                problem(number, column, f"msgid before the msgstr of the msgid on line {current.msgid_line}")
+                current = None
+            if current is None:
+                current = PoEntry(line=number, flags=frozenset(flags))
+                flags = set()
+            current.msgid, current.msgid_line = value, number
+            current.broken = current.broken or bool(error)
+            last = ("msgid", 0)
+        elif current is None or current.msgid is None:
+            problem(number, column, f"{keyword} without a msgid before it")
+            last = None
+        elif keyword == "msgid_plural":
+            if current.msgstr or current.msgid_plural is not None:
+                problem(number, column, "msgid_plural belongs right after msgid")
+            current.msgid_plural = value
+            last = ("msgid_plural", 0)
+        else:
+            expected = len(current.msgstr)
+            if current.msgid_plural is None and plural_index is not None:
+                problem(number, column, f"{keyword} without msgid_plural: write msgstr")
+            elif current.msgid_plural is not None and plural_index is None:
+                problem(number, column, "a message with msgid_plural has msgstr[0], msgstr[1]…")
+            elif plural_index is None and expected:
+                problem(number, column, "a second msgstr for the same msgid")
+            elif plural_index is not None and int(plural_index) != expected:
+                problem(number, column, f"{keyword} out of order: expected msgstr[{expected}]")
+            current.msgstr.append(value)
+            current.msgstr_lines.append(number)
+            last = ("msgstr", len(current.msgstr) - 1)
+    finish()
+
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in entries:
+        key = (entry.context, entry.msgid)
+        if entry.broken:
+            continue
+        if key in seen:
+            problem(
+                entry.msgid_line,
+                1,
+                f"the same message (msgctxt and msgid) is already on line {seen[key]}",
+                entry.where(),
+            )
+        seen.setdefault(key, entry.msgid_line)
+    return entries, problems
+
+
+def catalog_problems(path: Path, domain: str) -> list[Problem]:
+    """Everything wrong with one catalog file: its syntax, then each translation against the
+    text policy (:mod:`optout_atlas.textpolicy`) and the placeholders of its English text.
+    Problems are placed at the msgstr line and named by the message's msgctxt. UI strings are
+    %-formatted (Jinja's i18n extension formats every one), so their placeholders and percent
+    signs are checked whether or not the catalog flags them python-format."""
+    try:
+        status = path.stat()
+    except OSError:
+        return []
+    return list(_catalog_problems(path, domain, status.st_mtime_ns, status.st_size))
+
+
+@lru_cache(maxsize=64)
+def _catalog_problems(path: Path, domain: str, _mtime: int, _size: int) -> tuple[Problem, ...]:
+    try:
+        entries, problems = parse_catalog(path)
+    except DataError as error:
+        return tuple(error.problems)
+    if problems:
+        return tuple(problems)
+    name = display_path(path)
+    for entry in entries:
+        if not entry.msgid:
+            continue  # the header
+        english = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural is not None else [])
+        for string, line in zip(entry.msgstr, entry.msgstr_lines, strict=True):
+            if not string:
+                continue
+            found = textpolicy.translation_problems("\n".join(english), string)
+            if "fuzzy" not in entry.flags:  # a fuzzy translation is not used, and its English changed
+                python_format = domain == "ui" or "python-format" in entry.flags
+                found += textpolicy.placeholder_problems(
+                    entry.msgid if entry.msgid_plural is None else "\n".join(english),
+                    string,
+                    python_format=python_format,
+                )
+            problems += [Problem(name, line, 1, entry.where(), message) for message in found]
+    return tuple(problems)
+
+
+def check_catalogs(locales_dir: Path, languages: list[str]) -> list[Problem]:
+    """The problems of the catalogs of ``languages`` (English has none): what a build checks
+    before it starts, and ``translations --check`` reports."""
+    problems = []
+    for language in languages:
+        if language == SOURCE_LANGUAGE:
+            continue
+        for domain in DOMAINS:
+            problems += catalog_problems(catalog_path(locales_dir, language, domain), domain)
+    return problems
 
 
 HEADER_COMMENT = (

@@ -6,19 +6,20 @@ a field, so that a contributor can fix them all in one pass.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jsonschema
 import jsonschema_rs
 
+from optout_atlas import textpolicy
 from optout_atlas.model import PartialDate
 from optout_atlas.problems import Problem
 from optout_atlas.regions import Regions, country_codes
@@ -30,9 +31,6 @@ SCHEDULED_DATE_FIELDS = {"since", "date"}
 # Dates the schema checks as full dates (format: date); the others may be a month.
 FULL_DATE_FIELDS = {"last_verified", "accessed", "recorded"}
 MAX_SCHEDULED_AHEAD = dt.timedelta(days=366)
-_HTML = re.compile(r"<\s*[A-Za-z/!?]")
-_MARKDOWN_LINK = re.compile(r"\]\s*\(|!\[")
-_SCRIPT_URL = re.compile(r"(?i)\b(?:javascript|vbscript):|\bdata:[a-z-]+/[a-z]")
 _TYPE_NAMES = {
     "object": "a mapping (key: value)",
     "array": "a list",
@@ -54,6 +52,7 @@ class Schema:
 
     verdict: jsonschema_rs.Validator
     explainer: jsonschema.protocols.Validator
+    raw: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def is_valid(self, value: object) -> bool:
         return self.verdict.is_valid(value)
@@ -67,6 +66,7 @@ def load_schema(path: Path) -> Schema:
     return Schema(
         verdict=jsonschema_rs.validator_for(schema, validate_formats=True),
         explainer=validator_class(schema, format_checker=validator_class.FORMAT_CHECKER),
+        raw=schema,
     )
 
 
@@ -135,6 +135,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
             return f"expected {' or '.join(names)}, got {_describe(value)}"
         case "enum":
             return f"{value!r} is not one of: {', '.join(map(str, error.validator_value))}"
+        case "pattern" if isinstance(value, str) and value.startswith("https://"):
+            # An address the schema's pattern rejects (a space in it): the text policy says why.
+            errors, _warnings = textpolicy.url_problems(value)
+            return f"{value!r} {errors[0]}" if errors else f"{value!r} is not a valid address"
         case "pattern":
             description = re.split(r"\.(?:\s|$)", schema.get("description") or "")[0].strip()
             expected = (
@@ -194,53 +198,88 @@ def walk(value: object, path: Path_ = ()) -> Iterator[tuple[Path_, object]]:
             stack.extend(((*path, index), value[index]) for index in range(len(value) - 1, -1, -1))
 
 
-def text_problems(document: YamlDocument, *, today: dt.date) -> list[Problem]:
-    """Markup where only text belongs, unreal or future dates, and addresses that are not https."""
-    problems: list[Problem] = []
+# The free-text fields that may hold paragraphs (separated by a blank line), as (definition in the
+# platform schema, property): the text of a dispute, printed as paragraphs of its own. Every other
+# free-text field is printed inside a sentence, a list item, a heading or a table cell, where a
+# line break would end it.
+PARAGRAPH_FIELDS = frozenset({("dispute", "text")})
 
-    def check(value: str, path: Path_, key: str) -> None:
-        if key in ("url", "via"):
-            problems.extend(_url_problems(document, path, value))
-            return
-        if _HTML.search(value):
-            problems.append(document.problem(path, "raw HTML is not allowed in text; write plain text"))
-        elif _MARKDOWN_LINK.search(value) or _SCRIPT_URL.search(value):
-            problems.append(
-                document.problem(path, "links are not allowed in text; put addresses in a url field")
+
+def text_problems(document: YamlDocument, *, today: dt.date, schema: Schema | None = None) -> list[Problem]:
+    """Every string against the text policy (:mod:`optout_atlas.textpolicy`), as the kind of
+    text its field holds, read from the schema: an address (``$defs/url``); an id, code, choice
+    or date (a pattern, enum, const or format: only its characters are checked here, the schema
+    checks its form); text that may hold paragraphs (``PARAGRAPH_FIELDS``); else one line of
+    text. Then unreal or future dates. Warnings about addresses (punycode, a lookalike host
+    name) come back as problems marked ``warning``."""
+    problems: list[Problem] = []
+    defs = schema.raw.get("$defs", {}) if schema else {}
+
+    def check(value: str, path: Path_, key: str, kind: str) -> None:
+        if kind == textpolicy.URL:
+            if not value.startswith("https://"):
+                return  # the schema reports it
+            errors, warnings = textpolicy.url_problems(value)
+            problems.extend(document.problem(path, f"{value!r} {message}") for message in errors)
+            problems.extend(
+                dataclasses.replace(document.problem(path, message), warning=True) for message in warnings
             )
+            return
+        problems.extend(document.problem(path, message) for message in textpolicy.text_problems(value, kind))
         if key in DATE_FIELDS and path[-1] == key:
             found = _date_problems(document, path, value, today)
             if not found and key == "recorded":
                 found = _recorded_problems(document, path, value)
             problems.extend(found)
 
-    def visit(value: object, path: Path_, key: str) -> None:  # recursion: the fastest walk here
+    # A recursive walk (the fastest here) beside the schema: ``node`` is the subschema of
+    # ``value``, ``owner`` the schema definition of the object that holds it.
+    def visit(value: object, path: Path_, key: str, node: dict | None, owner: str) -> None:
+        node, definition, is_url = _resolve(node, defs, value)
         if isinstance(value, str):
-            check(value, path, key)
+            if is_url or (schema is None and key in ("url", "via")):
+                kind = textpolicy.URL
+            elif (owner, key) in PARAGRAPH_FIELDS:
+                kind = textpolicy.PARAGRAPHS
+            elif any(word in node for word in ("pattern", "enum", "const", "format")):
+                kind = textpolicy.TOKEN
+            else:
+                kind = textpolicy.LINE
+            check(value, path, key, kind)
         elif isinstance(value, dict):
+            properties = node.get("properties", {})
+            extra = node.get("additionalProperties")
             for child_key, child in value.items():
-                visit(child, (*path, child_key), child_key)
+                child_node = properties.get(child_key, extra if isinstance(extra, dict) else None)
+                visit(child, (*path, child_key), child_key, child_node, definition or owner)
         elif isinstance(value, list):
+            items = node.get("items")
             for index, child in enumerate(value):
-                visit(child, (*path, index), key)
+                visit(child, (*path, index), key, items, definition or owner)
 
-    visit(document.value, (), "")
+    visit(document.value, (), "", schema.raw if schema else None, "")
     return problems
 
 
-def _url_problems(document: YamlDocument, path: Path_, url: str) -> list[Problem]:
-    if not url.startswith("https://"):
-        return []  # the schema reports it
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-    except ValueError as error:
-        return [document.problem(path, f"{url!r} is not a valid address: {error}")]
-    if parts.username or parts.password:
-        return [document.problem(path, f"{url!r} must not contain a user name or password")]
-    if "." not in host or host.endswith("."):
-        return [document.problem(path, f"{url!r} has no valid host name")]
-    return []
+def _resolve(node: dict | None, defs: dict, value: object) -> tuple[dict, str | None, bool]:
+    """The subschema ``node`` stands for with its ``$ref`` followed: (the subschema, the name of
+    the last definition on the way, whether it is the address definition). A choice between forms
+    (``anyOf``: ``none`` or an object) resolves to the form of the value's type."""
+    definition, is_url = None, False
+    while isinstance(node, dict):
+        if "$ref" in node:
+            definition = node["$ref"].rsplit("/", 1)[-1]
+            is_url = is_url or definition == "url"
+            node = defs.get(definition)
+            continue
+        choices = node.get("anyOf") or node.get("oneOf")
+        if choices and "properties" not in node:
+            forms = [_resolve(choice, defs, value) for choice in choices]
+            wanted = "object" if isinstance(value, dict) else "array" if isinstance(value, list) else None
+            matching = [form for form in forms if not wanted or form[0].get("type") == wanted]
+            return (matching or forms)[0]
+        return node, definition, is_url
+    return {}, definition, is_url
 
 
 def _date_problems(document: YamlDocument, path: Path_, text: str, today: dt.date) -> list[Problem]:
@@ -285,8 +324,70 @@ def _recorded_problems(document: YamlDocument, path: Path_, recorded: str) -> li
     return []
 
 
-def reference_problems(document: YamlDocument, *, regions: Regions, categories: set[str]) -> list[Problem]:
-    """Ids that must match, and references that must resolve, inside one platform file."""
+# Ids that name pages and anchors of the site. Platform files give the names of generated pages
+# (guides/<id>.md, embed/<id>.md: see Renderer.page_paths) and element ids (the rows of the
+# comparison, the sections of region pages); mechanism ids are the anchors of their sections in
+# the guide and the embed page; region groups name region pages (regions/<id>.md); categories name
+# the sections of the comparison (their id with - for _). Each must not collide with a page or
+# an anchor the templates write themselves; tests/test_validate.py reads the templates and the
+# page list and fails when these lists fall behind them.
+PLATFORM_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+RESERVED_PLATFORM_IDS: Mapping[str, str] = {
+    "index": "guides/index.md is the list of guides, and embed/index.md would become a section page",
+}
+COMPARE_PAGE_IDS = frozenset({"data"})  # overrides/atlas/compare.md.j2, beside platform rows
+GUIDE_PAGE_IDS = frozenset(  # overrides/atlas/guide.md.j2 and embed.md.j2, beside mechanisms
+    {
+        "at-a-glance",
+        "data",
+        "data-used",
+        "data-excluded",
+        "data-disputed",
+        "sharing",
+        "mechanisms",
+        "myths",
+        "timeline",
+        "disputes",
+        "embed",
+        "sources",
+    }
+)
+RESERVED_REGION_IDS: Mapping[str, str] = {"INDEX": "regions/index.md is the list of regions"}
+
+
+def category_anchor(category_id: str) -> str:
+    """The element id of a category's section on the comparison page."""
+    return category_id.replace("_", "-")
+
+
+def platform_id_problems(platform_id: str, categories: Collection[str] = ()) -> list[str]:
+    """Why ``platform_id`` cannot name a platform: it is not made of words joined by single
+    hyphens (the schema checks the characters), or a page or an anchor of the site has it."""
+    if re.fullmatch(r"[a-z][a-z0-9-]*", platform_id) and not re.fullmatch(PLATFORM_ID, platform_id):
+        return [f"'{platform_id}' is not a valid id: join words with single hyphens, with none at the end"]
+    if platform_id in RESERVED_PLATFORM_IDS:
+        return [f"'{platform_id}' is reserved ({RESERVED_PLATFORM_IDS[platform_id]}); pick another id"]
+    if platform_id in COMPARE_PAGE_IDS:
+        return [f"'{platform_id}' is the anchor of a section of the comparison page; pick another id"]
+    clashing = [c for c in categories if category_anchor(c) == platform_id]
+    if clashing:
+        return [
+            f"'{platform_id}' is the anchor of the category '{clashing[0]}' on the comparison page;"
+            " pick another id"
+        ]
+    return []
+
+
+def reference_problems(
+    document: YamlDocument,
+    *,
+    regions: Regions,
+    categories: Collection[str],
+    languages: Collection[str] | None = None,
+) -> list[Problem]:
+    """Ids that must match, and references that must resolve, inside one platform file.
+    ``languages``: the site's languages, which labels of the platform's own may be given in
+    (None: not checked)."""
     data = document.value
     if not isinstance(data, dict):
         return []
@@ -295,6 +396,10 @@ def reference_problems(document: YamlDocument, *, regions: Regions, categories: 
     expected_id = document.path.stem
     if isinstance(data.get("id"), str) and data["id"] != expected_id:
         problems.append(document.problem(("id",), f"'{data['id']}' must equal the file name '{expected_id}'"))
+    if isinstance(data.get("id"), str):
+        problems += [
+            document.problem(("id",), message) for message in platform_id_problems(data["id"], categories)
+        ]
 
     sources = [s for s in data.get("sources") or [] if isinstance(s, dict)]
     source_ids: set[str] = set()
@@ -354,7 +459,29 @@ def reference_problems(document: YamlDocument, *, regions: Regions, categories: 
     problems += _overlapping_defaults(document)
     problems += _watch_problems(document)
     for index, mechanism in enumerate(data.get("mechanisms") or []):
-        steps = mechanism.get("steps") if isinstance(mechanism, dict) else None
+        if not isinstance(mechanism, dict):
+            continue
+        if mechanism.get("id") in GUIDE_PAGE_IDS:
+            problems.append(
+                document.problem(
+                    ("mechanisms", index, "id"),
+                    f"'{mechanism['id']}' is the anchor of a section of the guide (#{mechanism['id']});"
+                    " pick another id",
+                )
+            )
+        labels = mechanism.get("localized_labels")
+        if languages is not None and isinstance(labels, dict):
+            for language in labels:
+                if language not in languages:
+                    problems.append(
+                        document.problem(
+                            ("mechanisms", index, "localized_labels", language),
+                            f"'{language}' is not a language of the site ({', '.join(sorted(languages))}):"
+                            " a label is shown only on pages in its language",
+                            at_key=True,
+                        )
+                    )
+        steps = mechanism.get("steps")
         if isinstance(steps, dict) and "app" in steps and ({"ios", "android"} & set(steps)):
             problems.append(
                 document.problem(

@@ -370,9 +370,11 @@ def _archived_on(platform: Platform, document: WatchedDocument) -> dt.date | Non
         for source in platform.sources.values()
         if source.archive is not None
         and (
-            (document.archive is not None
-             and (source.archive.collection, source.archive.service, source.archive.document)
-             == (document.archive.collection, document.archive.service, document.archive.document))
+            (
+                document.archive is not None
+                and (source.archive.collection, source.archive.service, source.archive.document)
+                == (document.archive.collection, document.archive.service, document.archive.document)
+            )
             or source.url.rstrip("/") == document.url.rstrip("/")
         )
     ]

@@ -5,7 +5,14 @@ value, ``NO`` (Norway) becomes ``False``, ``2025-02-30`` raises a traceback, and
 aliases can expand into gigabytes. This module composes the YAML node tree with the C parser
 when available, then builds plain Python values itself so that it can
 
-* reject duplicate keys, aliases, merge keys and tags other than the core ones,
+* read only regular files of a sane size: a pull request can add a symbolic link to
+  ``/dev/zero`` (read without end), to a named pipe (an open that never returns) or to a file of
+  the machine that builds (whose lines would end up in error messages),
+* report the characters YAML forbids (a NUL, an escape, other control characters) where they
+  are, rather than the parser's "position 9" at line 1,
+* reject duplicate keys, aliases, merge keys and tags other than the core ones (on text, lists
+  and mappings alike: ``!!python/tuple``, ``!!set`` or ``!foo`` would otherwise be dropped
+  silently), and values nested deeper than any data file needs,
 * resolve plain scalars the YAML 1.2 way (only ``true``/``false`` are booleans; dates stay
   strings for the schema to check),
 * record the line and column of every value and every key, for error messages.
@@ -13,7 +20,9 @@ when available, then builds plain Python values itself so that it can
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +32,23 @@ from optout_atlas import yamlsyntax
 from optout_atlas.problems import Problem, display_path
 
 MAX_BYTES = 1_000_000
+# Lists and mappings inside each other; the data files need six levels. The C parser stops at
+# 1000, which would exhaust Python's stack while building the values.
+MAX_DEPTH = 40
+# The characters YAML does not allow in a stream (YAML 1.1, 5.1; PyYAML's Reader uses the same set).
+_FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_FORBIDDEN_SHOWN = 10  # one line each; a binary file would otherwise print thousands
+_CHARACTER_NAMES = {
+    0x00: "NUL",
+    0x07: "bell",
+    0x08: "backspace",
+    0x0B: "vertical tab",
+    0x0C: "form feed",
+    0x1B: "escape",
+    0x7F: "delete",
+    0xFFFE: "a noncharacter",
+    0xFFFF: "a noncharacter",
+}
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -64,6 +90,8 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 
 
 _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
 
 @dataclass
@@ -129,20 +157,16 @@ def load(path: Path) -> tuple[YamlDocument, list[Problem]]:
     def whole_file(message: str, line: int = 1, column: int = 1) -> tuple[YamlDocument, list[Problem]]:
         return document, [Problem(name, line, column, "", message)]
 
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return whole_file(f"cannot read file: {error.strerror}")
-    if len(raw) > MAX_BYTES:
-        return whole_file(f"file is larger than {MAX_BYTES:,} bytes")
+    raw, refusal = read_regular_file(path)
+    if raw is None:
+        return whole_file(refusal)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        return whole_file(
-            f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, column
-        )
+        return document, [_not_utf8(name, raw, error)]
+    forbidden = _forbidden_characters(text, name)
+    if forbidden:
+        return document, forbidden
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
@@ -173,6 +197,121 @@ def load(path: Path) -> tuple[YamlDocument, list[Problem]]:
 
 _ALIAS = "anchors and aliases (&, *) are not allowed; write the value out"
 
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_regular_file(path: Path, limit: int = MAX_BYTES) -> tuple[bytes | None, str]:
+    """The bytes of ``path``, or None and why it was not read.
+
+    Only a regular file of at most ``limit`` bytes is read, and never through a symbolic link:
+    the files come from pull requests, and a link can name anything on the machine that builds.
+    The file is opened without following a link and without waiting (a named pipe would block
+    the open), then checked again on the open descriptor, and read up to ``limit`` + 1 bytes,
+    so that a file that grows, or a ``/proc`` file that claims a size of 0, is still bounded.
+    """
+    try:
+        status = os.lstat(path)
+    except OSError as error:
+        return None, f"cannot read file: {error.strerror}"
+    if stat.S_ISLNK(status.st_mode):
+        return None, (
+            "is a symbolic link; data files must be regular files (a link can point at a device"
+            " or at a file outside the repository): copy the file here instead"
+        )
+    if not stat.S_ISREG(status.st_mode):
+        return None, _not_regular(status.st_mode)
+    flags = os.O_RDONLY
+    for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "O_BINARY"):  # those the system has
+        flags |= getattr(os, name, 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        return None, f"cannot read file: {error.strerror}"
+    try:
+        status = os.fstat(descriptor)  # the file may have been replaced since
+        if not stat.S_ISREG(status.st_mode):
+            return None, _not_regular(status.st_mode)
+        if status.st_size > limit:
+            return None, f"file is larger than {limit:,} bytes"
+        with open(descriptor, "rb", closefd=False) as stream:
+            raw = stream.read(limit + 1)
+    except OSError as error:
+        return None, f"cannot read file: {error.strerror}"
+    finally:
+        os.close(descriptor)
+    if len(raw) > limit:
+        return None, f"file is larger than {limit:,} bytes"
+    return raw, ""
+
+
+def _not_regular(mode: int) -> str:
+    kind = next((kind for test, kind in _KINDS if test(mode)), "a special file")
+    return f"is {kind}, not a regular file; data files must be regular files"
+
+
+def _not_utf8(name: str, raw: bytes, error: UnicodeDecodeError) -> Problem:
+    """Where the first byte that is not UTF-8 is, counted in characters as an editor does."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Problem(name, 1, 1, "", "the file is saved as UTF-16; save it as UTF-8")
+    line_start = raw.rfind(b"\n", 0, error.start) + 1
+    line = raw.count(b"\n", 0, error.start) + 1
+    before = raw[line_start : error.start].decode("utf-8", errors="replace")
+    if line == 1:
+        before = before.removeprefix("\ufeff")
+    return Problem(
+        name,
+        line,
+        len(before) + 1,
+        "",
+        f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
+    )
+
+
+def _forbidden_characters(text: str, name: str) -> list[Problem]:
+    """One problem per character YAML forbids, at its line and column (the first few only).
+
+    The parser reports only the first, at a character offset; people look for a line.
+    """
+    problems: list[Problem] = []
+    found = list(_FORBIDDEN.finditer(text))
+    for match in found[:_FORBIDDEN_SHOWN]:
+        index = match.start()
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        code = ord(match.group())
+        what = _CHARACTER_NAMES.get(code, "a control character")
+        problems.append(
+            Problem(
+                name,
+                line,
+                column,
+                "",
+                f"U+{code:04X} ({what}) is not allowed in a YAML file; delete it"
+                " (it is invisible in most editors: it often comes with pasted text)",
+            )
+        )
+    if len(found) > _FORBIDDEN_SHOWN:
+        index = found[_FORBIDDEN_SHOWN].start()
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        problems.append(
+            Problem(
+                name,
+                line,
+                column,
+                "",
+                f"{len(found) - _FORBIDDEN_SHOWN} more characters that YAML does not allow from here on;"
+                " is this a text file?",
+            )
+        )
+    return problems
+
 
 def _alias_problems(text: str, name: str) -> list[Problem]:
     return [
@@ -196,6 +335,16 @@ def _build(node, path: Path_, document: YamlDocument, problems: list[Problem], s
         problem(node, path, _ALIAS)
         return None
     seen.add(id(node))
+
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        expected = _MAP if isinstance(node, yaml.MappingNode) else _SEQ
+        if node.tag != expected:
+            kind = "mapping" if expected == _MAP else "list"
+            problem(node, path, f"the tag {_short(node.tag)} is not allowed; write a plain {kind}")
+            return None
+        if len(path) >= MAX_DEPTH:
+            problem(node, path, f"nested more than {MAX_DEPTH} levels deep; no data file needs that")
+            return None
 
     if isinstance(node, yaml.MappingNode):
         result: dict[str, object] = {}
@@ -224,8 +373,7 @@ def _build(node, path: Path_, document: YamlDocument, problems: list[Problem], s
     if tag == _STR:
         return node.value
     if tag not in _SCALAR_TAGS:
-        short = tag.replace("tag:yaml.org,2002:", "!!")
-        problem(node, path, f"the tag {short} is not allowed; write plain values")
+        problem(node, path, f"the tag {_short(tag)} is not allowed; write plain values")
         return None
     if tag == _NULL:
         return None
@@ -236,3 +384,8 @@ def _build(node, path: Path_, document: YamlDocument, problems: list[Problem], s
     except ValueError:
         problem(node, path, f"{node.value!r} is not a number")
         return None
+
+
+def _short(tag: str) -> str:
+    """``tag:yaml.org,2002:set`` → ``!!set``, as it is written in the file."""
+    return tag.replace("tag:yaml.org,2002:", "!!")
