@@ -4,8 +4,9 @@ guide and embed pages stay out of the navigation (guides and regions are linked 
 pages), so that the sidebar of every page does not grow with the number of platforms or regions.
 
 Generated pages must cooperate with mkdocs-static-i18n, which re-creates every File from disk in
-its ``on_files`` (priority -100) and drops files it cannot place in ``docs_dir``. So ``on_files``
-runs twice (see ``research/mkdocs-pipeline.md`` §1.2):
+its ``on_files`` (priority -100) and drops files it cannot place in ``docs_dir``: a File added
+before it loses its content, and one added after it is missing from the language switcher and
+the sitemap. So ``on_files`` runs twice:
 
 - ``_add_generated`` (priority 50, before i18n): adds every page for *every* language, with a
   source path that pretends to live in ``docs_dir``, so that i18n can compute the alternates

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import warnings
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY
+from conftest import ROOT, TODAY, real_today
 
 from optout_atlas import freshness
 from optout_atlas.cli import main
@@ -145,13 +146,26 @@ def test_freshness_command(data_dir, monkeypatch, capsys):
     assert "nothing stale on 2026-11-22" in capsys.readouterr().out
 
 
-def test_report_stale_project_data_as_warnings():
-    """Shown in the pytest summary so maintainers see it; the scheduled check fails on it."""
-    today = dt.date.today()
-    dataset = load_dataset(ROOT / "data", today=today)
-    for entry in freshness.stale_entries(dataset.platforms, today):
-        assert entry.last_checked is None or entry.stale_since < today
+def test_project_report_and_guides_agree_on_the_real_date(capsys, monkeypatch):
+    """On the project's data and the real date, `optout-atlas freshness` lists exactly what the
+    rules call stale, and a guide carries the out-of-date notice exactly when its platform is
+    listed. Each stale item is also shown in the pytest summary, so maintainers see it."""
+    today = real_today()
+    monkeypatch.delenv("OPTOUT_ATLAS_TODAY", raising=False)
+    monkeypatch.chdir(ROOT)
+    dataset = load_dataset(Path("data"), today=today)  # as the command loads it
+    stale = freshness.stale_entries(dataset.platforms, today)
+    assert main(["freshness"]) == 0  # a report; only --strict fails on it
+    report = capsys.readouterr().out
+    for entry in stale:
+        assert f"{entry.path}: {entry.describe(today)}" in report
         warnings.warn(StaleDataWarning(entry.describe(today)), stacklevel=1)
+    assert report.count("\n") == len(stale) + 1  # one line each and the summary
+    renderer = Renderer(ROOT / "overrides", today=today)
+    for platform in dataset.platforms:
+        listed = any(entry.kind == "platform" and entry.platform == platform.id for entry in stale)
+        assert listed == freshness.platform_is_stale(platform, today)
+        assert ("This guide may be out of date" in renderer.guide(dataset, platform)) == listed
 
 
 @pytest.mark.parametrize("days", [0, 89, 90])

@@ -49,9 +49,6 @@ class Regions:
             return frozenset(found)
         return frozenset({code})
 
-    def covers(self, code: str, country: str) -> bool:
-        return country in self.countries(code)
-
     def name(self, code: str, locale: str = "en") -> str:
         """The region's name: CLDR's for countries and for groups CLDR knows (EU), else ours."""
         territories = _territories(locale)

@@ -7,8 +7,6 @@ from __future__ import annotations
 from optout_atlas import views
 from optout_atlas.model import Mechanism, Platform
 
-SURFACE_NAMES = {"web": "Web", "ios": "iOS", "android": "Android", "app": "iOS and Android"}
-
 
 def plain(text: str) -> str:
     return " ".join(str(text).replace("**", "").split())

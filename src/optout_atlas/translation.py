@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import denormalize, read_po
@@ -733,8 +732,3 @@ def _copy(value):
 
 
 _IMMUTABLE = frozenset({str, int, float, bool, type(None)})
-
-
-def language_name(language: str) -> str:
-    """The language's own name, from CLDR (``Deutsch``, ``português``)."""
-    return Locale.parse(babel_locale(language)).get_display_name() or language
