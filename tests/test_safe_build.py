@@ -10,6 +10,7 @@ and hard-linked into each test's copy of the project (builds never write into ``
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import resource
 import shutil
@@ -32,6 +33,18 @@ PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data", "locales")
 # -------------------------------------------------------------------------------------------
 # Running builds
 # -------------------------------------------------------------------------------------------
+
+
+def _as_from_a_terminal(then: Callable[[], None] | None) -> None:
+    """In the child, before the build starts: the signals a reader sends from a terminal get
+    their default disposition, whatever the test run inherited. A shell starts a job in the
+    background with SIGINT and SIGQUIT ignored, and a CI runner may start the tests that way; the
+    build rightly leaves an ignored signal ignored (as under nohup), so Ctrl-C would never reach
+    it. ``then``: the test's own preparation (nohup, a file-size limit), run afterwards."""
+    for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+    if then is not None:
+        then()
 
 
 class Build:
@@ -69,7 +82,7 @@ class Build:
                 env=env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
-                preexec_fn=preexec_fn,
+                preexec_fn=functools.partial(_as_from_a_terminal, preexec_fn),
             )
 
     def wait(self, timeout: float = 300) -> tuple[int, str]:
