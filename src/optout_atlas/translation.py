@@ -372,9 +372,7 @@ def parse_catalog(path: Path, raw: bytes | None = None) -> tuple[list[PoEntry], 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        problem(line, column, f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
+        problems.append(yamlfile.not_utf8(name, raw, error))
         return [], problems
 
     entries: list[PoEntry] = []

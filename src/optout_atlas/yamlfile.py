@@ -163,7 +163,7 @@ def load(path: Path) -> tuple[YamlDocument, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return document, [_not_utf8(name, raw, error)]
+        return document, [not_utf8(name, raw, error)]
     forbidden = _forbidden_characters(text, name)
     if forbidden:
         return document, forbidden
@@ -255,8 +255,9 @@ def _not_regular(mode: int) -> str:
     return f"is {kind}, not a regular file; data files must be regular files"
 
 
-def _not_utf8(name: str, raw: bytes, error: UnicodeDecodeError) -> Problem:
-    """Where the first byte that is not UTF-8 is, counted in characters as an editor does."""
+def not_utf8(name: str, raw: bytes, error: UnicodeDecodeError) -> Problem:
+    """Where the first byte that is not UTF-8 is, counted in characters as an editor does (for
+    data files and catalogs alike)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Problem(name, 1, 1, "", "the file is saved as UTF-16; save it as UTF-8")
     line_start = raw.rfind(b"\n", 0, error.start) + 1
@@ -273,6 +274,11 @@ def _not_utf8(name: str, raw: bytes, error: UnicodeDecodeError) -> Problem:
     )
 
 
+def _position(text: str, index: int) -> tuple[int, int]:
+    """The line and column (both from 1) of ``text[index]``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def _forbidden_characters(text: str, name: str) -> list[Problem]:
     """One problem per character YAML forbids, at its line and column (the first few only).
 
@@ -281,9 +287,7 @@ def _forbidden_characters(text: str, name: str) -> list[Problem]:
     problems: list[Problem] = []
     found = list(_FORBIDDEN.finditer(text))
     for match in found[:_FORBIDDEN_SHOWN]:
-        index = match.start()
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        line, column = _position(text, match.start())
         code = ord(match.group())
         what = _CHARACTER_NAMES.get(code, "a control character")
         problems.append(
@@ -297,9 +301,7 @@ def _forbidden_characters(text: str, name: str) -> list[Problem]:
             )
         )
     if len(found) > _FORBIDDEN_SHOWN:
-        index = found[_FORBIDDEN_SHOWN].start()
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        line, column = _position(text, found[_FORBIDDEN_SHOWN].start())
         problems.append(
             Problem(
                 name,
