@@ -37,7 +37,7 @@ class Stale:
         overdue = (today - self.stale_since).days if self.stale_since else 0
         return (
             f"{what}: last checked {self.last_checked.isoformat()}, "
-            f"stale since {self.stale_since.isoformat()} ({overdue} days)"
+            f"stale since {self.stale_since} ({overdue} days)"
         )
 
     def as_json(self) -> dict:

@@ -413,7 +413,7 @@ def format_message(message: Message, *, width: int = PAGE_WIDTH) -> list[str]:
         lines += previous_lines
     if message.context is not None:
         lines += format_string("msgctxt", message.context, width=width)
-    if message.pluralizable:
+    if isinstance(message.id, (list, tuple)):  # a plural message: (singular, plural)
         lines += format_string("msgid", message.id[0], width=width, formats=formats)
         lines += format_string("msgid_plural", message.id[1], width=width, formats=formats)
         strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
@@ -421,7 +421,8 @@ def format_message(message: Message, *, width: int = PAGE_WIDTH) -> list[str]:
             lines += format_string(f"msgstr[{index}]", string or "", width=width, formats=formats)
     else:
         lines += format_string("msgid", message.id, width=width, formats=formats)
-        lines += format_string("msgstr", message.string or "", width=width, formats=formats)
+        string = message.string[0] if isinstance(message.string, (list, tuple)) else message.string
+        lines += format_string("msgstr", string or "", width=width, formats=formats)
     return lines
 
 

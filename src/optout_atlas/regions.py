@@ -19,7 +19,7 @@ def country_codes() -> frozenset[str]:
     """Every ISO 3166-1 alpha-2 code CLDR names (through Babel)."""
     return frozenset(
         code
-        for code in Locale("en").territories
+        for code in map(str, Locale("en").territories)
         if re.fullmatch("[A-Z]{2}", code) and code not in _NOT_COUNTRIES
     )
 

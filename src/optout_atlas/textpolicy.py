@@ -436,8 +436,9 @@ def url_problems(url: str) -> tuple[list[str], list[str]]:
             f"contains {shown} at character {bad.start() + 1}, which an address may not contain"
             f" (percent-encode it as %{ord(bad.group(0)):02X})"
         ], []
-    if _BROKEN_PERCENT.search(url):
-        index = _BROKEN_PERCENT.search(url).start()
+    broken = _BROKEN_PERCENT.search(url)
+    if broken:
+        index = broken.start()
         return [f"has a % at character {index + 1} not followed by two hex digits (write %25 for a %)"], []
     try:
         parts = urlsplit(url)

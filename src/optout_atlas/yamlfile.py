@@ -317,9 +317,9 @@ def _forbidden_characters(text: str, name: str) -> list[Problem]:
 
 def _alias_problems(text: str, name: str) -> list[Problem]:
     return [
-        Problem(name, event.start_mark.line + 1, event.start_mark.column + 1, "", _ALIAS)
+        Problem(name, mark.line + 1, mark.column + 1, "", _ALIAS)
         for event in yaml.parse(text, Loader=_Loader)
-        if isinstance(event, yaml.AliasEvent)
+        if isinstance(event, yaml.AliasEvent) and (mark := event.start_mark) is not None
     ]
 
 

@@ -165,7 +165,9 @@ def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int, str] | None:
         text = lines[number - 1]
         if not text.strip() or text.lstrip().startswith("#"):
             continue
-        value = _VALUE_START.match(text)["value"]
+        start = _VALUE_START.match(text)
+        assert start is not None  # the pattern matches any line
+        value = start["value"]
         quote = value[:1]
         if quote not in ("'", '"'):
             continue
