@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import total_ordering
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 from urllib.parse import quote
 
 SURFACES = ("web", "ios", "android", "app")
@@ -62,6 +62,13 @@ class Text:
     @property
     def context_part(self) -> str:
         return self.field if self.context is None else self.context
+
+
+class Translatable(Protocol):
+    """A model class with translated fields (a dataclass with ``TRANSLATED``)."""
+
+    TRANSLATED: ClassVar[tuple[Text, ...]]
+    __dataclass_fields__: ClassVar[dict[str, Any]]
 
 
 def _index(_item: object, index: int) -> str:

@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, is_dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -32,7 +32,7 @@ from babel.messages.pofile import denormalize, read_po
 
 from optout_atlas import gcpause, pofile, textpolicy, yamlfile
 from optout_atlas.dataset import Dataset
-from optout_atlas.model import COMMENT_LABEL, WRITTEN_ORDER, Text
+from optout_atlas.model import COMMENT_LABEL, WRITTEN_ORDER, Text, Translatable
 from optout_atlas.problems import DataError, Problem, display_path
 from optout_atlas.regions import _territories
 
@@ -86,7 +86,7 @@ def babel_locale(language: str) -> str:
 # Replaces one translatable string: (its message's context, its English text, the comment for
 # translators) -> the text to put in its place.
 Visit = Callable[[str, str, str], str]
-_Item = TypeVar("_Item")
+_Item = TypeVar("_Item", bound=Translatable)
 
 
 def data_messages(dataset: Dataset) -> Iterator[Message]:
@@ -156,14 +156,20 @@ def _walk(item: _Item, context: str, visit: Visit) -> _Item:
     """``item`` (a model object) with the fields its class lists in ``TRANSLATED`` replaced
     through ``visit``, in the order of that list."""
     changes = {}
-    metadata = {f.name: f.metadata for f in dataclasses.fields(item)}  # type: ignore[arg-type]
-    for text in type(item).TRANSLATED:  # type: ignore[attr-defined]
+    for text, written_order in _translated_fields(type(item)):
         value = getattr(item, text.field)
-        written_order = metadata[text.field].get(WRITTEN_ORDER)
         changes[text.into or text.field] = _walk_value(
             value, _join(context, text.context_part), text, visit, written_order
         )
-    return dataclasses.replace(item, **changes)  # type: ignore[type-var]
+    return dataclasses.replace(item, **changes)
+
+
+@cache
+def _translated_fields(kind: type[Translatable]) -> tuple[tuple[Text, str | None], ...]:
+    """The translated fields of a model class, each with the attribute that orders its items as
+    written (see ``model.WRITTEN_ORDER``), if any."""
+    metadata = {f.name: f.metadata for f in dataclasses.fields(kind)}
+    return tuple((text, metadata[text.field].get(WRITTEN_ORDER)) for text in kind.TRANSLATED)
 
 
 def _walk_value(value: Any, context: str, text: Text, visit: Visit, written_order: str | None) -> Any:
@@ -180,7 +186,7 @@ def _walk_value(value: Any, context: str, text: Text, visit: Visit, written_orde
                 for key, entries in value.items()
             }
         return dict(zip(value, _walk_items(tuple(value.values()), context, text, visit, None), strict=True))
-    if is_dataclass(value):
+    if hasattr(value, "TRANSLATED"):
         return _walk(value, context, visit)
     raise TypeError(f"{context}: cannot translate a {type(value).__name__}")
 
