@@ -51,7 +51,7 @@ def test_version_1_shows_archived_sources_as_the_platforms_own(data_dir):
     assert sources["example-terms"]["via"].startswith(
         "https://github.com/OpenTermsArchive/contrib-versions/blob/"
     )
-    assert dataset.raw["platforms"]["example"]["sources"][2]["kind"] == "archive"  # the data is untouched
+    assert dataset.platform("example").sources["example-terms"].kind == "archive"  # the data is untouched
     assert "archive" not in json.dumps(schema["$defs"]["source"]["properties"]["kind"]["enum"])
 
 

@@ -8,6 +8,7 @@ from it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -333,9 +334,9 @@ def test_feed_and_badge_are_well_formed_xml_whatever_the_text(data_dir, value, s
     dataset = load_dataset(data_dir, today=TODAY)
     platform = dataset.platforms[0]
     event = platform.events[0]
-    hostile_event = type(event)(event.date, event.type, event.regions, value, event.sources)
-    hostile = type(platform)(**{**platform.__dict__, "name": value, "events": (hostile_event,)})
-    dataset = type(dataset)(**{**dataset.__dict__, "platforms": (hostile,)})
+    hostile_event = dataclasses.replace(event, text=value)
+    hostile = dataclasses.replace(platform, name=value, events=(hostile_event,))
+    dataset = dataclasses.replace(dataset, platforms=(hostile,))
     renderer = Renderer(ROOT / "overrides", today=TODAY)
     feed = ElementTree.fromstring(renderer.feed(dataset, base_url="", directory_urls=True).encode("utf-8"))
     atom = "{http://www.w3.org/2005/Atom}"

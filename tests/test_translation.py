@@ -47,7 +47,7 @@ def german_guide(root: Path) -> str:
 
 def test_contexts_name_the_place_of_each_string(data_dir):
     dataset = load_dataset(data_dir, today=TODAY)
-    contexts = {m.context: m.text for m in translation.data_messages(dataset.raw)}
+    contexts = {m.context: m.text for m in translation.data_messages(dataset)}
     assert contexts["example|summary"].startswith("Example trains AI")
     assert contexts["example|mechanisms.ai-setting.label"] == "Use my data for AI"
     assert contexts["example|data.private_messages"] == "Private messages."

@@ -2,7 +2,10 @@
 
 ``load_dataset`` reads ``regions.yml``, ``categories.yml`` and every ``platforms/*.yml``,
 validates them all and either returns the dataset or raises :class:`DataError` listing every
-problem. ``cached_dataset`` does the same but reuses the result while no data file has changed,
+problem. The dataset is made of the typed objects of :mod:`optout_atlas.model` only: past the
+loader nothing reads the files or their values again (objects whose fields are reported after
+loading, such as the addresses the link checker finds broken, keep the line of each key).
+``cached_dataset`` does the same but reuses the result while no data file has changed,
 so a build that renders several languages (or a ``mkdocs serve`` rebuild that only touched a
 page) loads and validates the data once.
 """
@@ -13,12 +16,16 @@ import dataclasses
 import datetime as dt
 import os
 import threading
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from optout_atlas import gcpause, validate, yamlfile
 from optout_atlas.model import (
+    CITED_URL,
+    DEFAULT_REVIEW_INTERVAL_DAYS,
+    LISTED_BY_ID,
     Archive,
     ArchiveRef,
     Category,
@@ -37,7 +44,7 @@ from optout_atlas.model import (
 from optout_atlas.problems import DataError, Problem, display_path
 from optout_atlas.regions import OTHER, Group, Regions, country_codes
 
-DEFAULT_REVIEW_INTERVAL_DAYS = 90
+__all__ = ["DEFAULT_REVIEW_INTERVAL_DAYS", "CitedUrl", "Dataset", "cited_urls", "load_dataset"]
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,6 @@ class Dataset:
     regions: Regions
     categories: dict[str, Category]
     data_dir: Path
-    # The validated YAML values it was built from (see build_dataset), for translation.
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
     language: str = "en"
     # What a reviewer should look at, though it does not stop the data from loading (see
     # Problem.warning): printed by `validate`, fatal in a strict build.
@@ -137,7 +142,8 @@ def _load_dataset(data_dir: Path, *, today: dt.date, languages: Collection[str] 
         problems.append(
             Problem(display_path(data_dir / "platforms"), 1, 1, "", "no platform files (*.yml) found")
         )
-    platforms: dict[str, dict] = {}
+    platforms: dict[str, Any] = {}
+    documents: dict[str, yamlfile.YamlDocument] = {}
     for path in paths:
         document, found, _usable = _load_checked(path, schema_dir / "platform.schema.json", today)
         if document.value is not None and references_checked:
@@ -146,36 +152,45 @@ def _load_dataset(data_dir: Path, *, today: dt.date, languages: Collection[str] 
             )
         problems += found
         if not _errors(found):
-            platforms[document.value["id"]] = document.value
+            value = cast(dict[str, Any], document.value)
+            platforms[value["id"]] = value
+            documents[value["id"]] = document
 
     if _errors(problems):
         raise DataError(problems)
-    raw = {"regions": regions_doc.value, "categories": categories_doc.value, "platforms": platforms}
-    dataset = build_dataset(raw, data_dir=data_dir)
+    values = {"regions": regions_doc.value, "categories": categories_doc.value, "platforms": platforms}
+    dataset = build_dataset(values, data_dir=data_dir, documents=documents)
     return dataclasses.replace(dataset, warnings=tuple(sorted(problems)))
 
 
-def build_dataset(raw: dict, *, data_dir: Path, language: str = "en") -> Dataset:
-    """The typed dataset from validated YAML values (English, or translated ones): ``raw`` holds
-    the values of ``regions.yml`` and ``categories.yml`` and of each platform file, by id."""
-    categories = build_categories(raw["categories"])
-    groups = raw["regions"]["groups"]
+def build_dataset(
+    values: Mapping[str, Any],
+    *,
+    data_dir: Path,
+    documents: Mapping[str, yamlfile.YamlDocument] | None = None,
+) -> Dataset:
+    """The typed dataset from validated YAML values: ``values`` holds the values of
+    ``regions.yml`` and ``categories.yml`` and of each platform file, by id. ``documents``: the
+    platform files as read, by id, for the line of each address (none: lines unknown)."""
+    categories = build_categories(values["categories"])
+    groups = values["regions"]["groups"]
     regions = Regions({g["id"]: Group(g["id"], g["name"], tuple(g["members"])) for g in groups})
+    documents = documents or {}
     platforms = [
-        build_platform(value, categories, data_dir / "platforms" / f"{platform_id}.yml")
-        for platform_id, value in raw["platforms"].items()
+        build_platform(
+            value, categories, data_dir / "platforms" / f"{platform_id}.yml", documents.get(platform_id)
+        )
+        for platform_id, value in values["platforms"].items()
     ]
     return Dataset(
         platforms=tuple(sorted(platforms, key=lambda p: p.name.casefold())),
         regions=regions,
         categories=categories,
         data_dir=data_dir,
-        raw=raw,
-        language=language,
     )
 
 
-def build_categories(value: dict) -> dict[str, Category]:
+def build_categories(value: Any) -> dict[str, Category]:
     return {c["id"]: Category(c["id"], c["name"], c["question"]) for c in value["categories"]}
 
 
@@ -207,7 +222,7 @@ def _errors(problems: list[Problem]) -> list[Problem]:
 def _duplicate_ids(document: yamlfile.YamlDocument, key: str) -> list[Problem]:
     seen: set[str] = set()
     problems = []
-    for index, item in enumerate(document.value[key]):
+    for index, item in enumerate(cast(dict[str, Any], document.value)[key]):
         if item["id"] in seen:
             problems.append(document.problem((key, index, "id"), f"id '{item['id']}' is used twice"))
         if validate.category_anchor(item["id"]) in validate.COMPARE_PAGE_IDS:
@@ -224,7 +239,7 @@ def _duplicate_ids(document: yamlfile.YamlDocument, key: str) -> list[Problem]:
 
 def _regions(document: yamlfile.YamlDocument, problems: list[Problem]) -> Regions:
     groups: dict[str, Group] = {}
-    for index, group in enumerate(document.value["groups"]):
+    for index, group in enumerate(cast(dict[str, Any], document.value)["groups"]):
         group_id = group["id"]
         if group_id in groups:
             problems.append(document.problem(("groups", index, "id"), f"group '{group_id}' is defined twice"))
@@ -272,18 +287,38 @@ def _partial(text: str | None) -> PartialDate | None:
     return PartialDate.parse(text) if text else None
 
 
-def _archive(item: dict | None) -> Archive | None:
+def _archive(item: dict[str, Any] | None) -> Archive | None:
     if item is None:
         return None
     return Archive(item["collection"], item["service"], item["document"], _date(item["recorded"]))
 
 
-def _cited(item: dict) -> CitedText:
+def _cited(item: dict[str, Any]) -> CitedText:
     return CitedText(item["text"], tuple(item["sources"]))
 
 
-def build_platform(d: dict, categories: dict[str, Category], path: Path) -> Platform:
-    """A typed platform from a validated YAML value."""
+class _Lines:
+    """The line of each key of the objects of one file (nothing when the values were not read
+    from a file)."""
+
+    def __init__(self, document: yamlfile.YamlDocument | None):
+        self.document = document
+
+    def of(self, path: tuple[str | int, ...], item: Mapping[str, Any]) -> Mapping[str, int]:
+        if self.document is None:
+            return {}
+        return {key: self.document.position((*path, key))[0] for key in item}
+
+
+def build_platform(
+    d: dict[str, Any],
+    categories: dict[str, Category],
+    path: Path,
+    document: yamlfile.YamlDocument | None = None,
+) -> Platform:
+    """A typed platform from a validated YAML value (``document``: the file it was read from,
+    for the line of each address)."""
+    lines = _Lines(document)
     return Platform(
         id=d["id"],
         name=d["name"],
@@ -304,27 +339,28 @@ def build_platform(d: dict, categories: dict[str, Category], path: Path) -> Plat
                 published=_partial(s.get("published")),
                 note=s.get("note"),
                 archive=_archive(s.get("archive")),
+                lines=lines.of(("sources", index), s),
             )
-            for s in d["sources"]
+            for index, s in enumerate(d["sources"])
         },
         data=tuple(
             DataUse(
-                categories[u["category"]],
-                u["status"],
-                u["text"],
-                tuple(u["sources"]),
-                tuple(u.get("regions", ())),
+                category=categories[u["category"]],
+                status=u["status"],
+                text=u["text"],
+                sources=tuple(u["sources"]),
+                regions=tuple(u.get("regions", ())),
             )
             for u in d["data"]
         ),
         defaults=tuple(
             Default(
-                tuple(e["regions"]),
-                e["status"],
-                tuple(e["sources"]),
-                _partial(e.get("since")),
-                e.get("legal_basis"),
-                e.get("note"),
+                regions=tuple(e["regions"]),
+                status=e["status"],
+                sources=tuple(e["sources"]),
+                since=_partial(e.get("since")),
+                legal_basis=e.get("legal_basis"),
+                note=e.get("note"),
             )
             for e in d["defaults"]
         ),
@@ -332,14 +368,15 @@ def build_platform(d: dict, categories: dict[str, Category], path: Path) -> Plat
             sorted(
                 (
                     Event(
-                        PartialDate.parse(e["date"]),
-                        e["type"],
-                        tuple(e["regions"]),
-                        e["text"],
-                        tuple(e["sources"]),
-                        e.get("approximate", False),
+                        date=PartialDate.parse(e["date"]),
+                        type=e["type"],
+                        regions=tuple(e["regions"]),
+                        text=e["text"],
+                        sources=tuple(e["sources"]),
+                        approximate=e.get("approximate", False),
+                        order=index,
                     )
-                    for e in d["events"]
+                    for index, e in enumerate(d["events"])
                 ),
                 key=lambda e: e.date,
             )
@@ -356,29 +393,37 @@ def build_platform(d: dict, categories: dict[str, Category], path: Path) -> Plat
                 last_verified=_date(m["last_verified"]) if "last_verified" in m else None,
                 sources=tuple(m["sources"]),
                 label=m.get("label"),
-                label_translation=m.get("label_translation"),
                 localized_labels={lang: _cited(v) for lang, v in m.get("localized_labels", {}).items()},
                 url=m.get("url"),
                 url_note=m.get("url_note"),
                 minutes=m.get("minutes"),
                 does_not_cover=tuple(m.get("does_not_cover", ())),
                 caveats=tuple(_cited(c) for c in m.get("caveats", ())),
+                lines=lines.of(("mechanisms", index), m),
             )
-            for m in d["mechanisms"]
+            for index, m in enumerate(d["mechanisms"])
         ),
         sharing=tuple(
-            Sharing(s["recipient"], s["purpose"], s["text"], tuple(s["sources"]), tuple(s.get("regions", ())))
+            Sharing(
+                recipient=s["recipient"],
+                purpose=s["purpose"],
+                text=s["text"],
+                sources=tuple(s["sources"]),
+                regions=tuple(s.get("regions", ())),
+            )
             for s in d.get("sharing", ())
         ),
         disputes=tuple(Dispute(x["topic"], x["text"], tuple(x["sources"])) for x in d.get("disputes", ())),
         path=path,
         icon=d.get("icon"),
         myths=tuple(_cited(m) for m in d.get("myths", ())),
-        watch=tuple(build_watched(w) for w in d.get("watch", ())),
+        watch=tuple(
+            build_watched(w, lines.of(("watch", index), w)) for index, w in enumerate(d.get("watch", ()))
+        ),
     )
 
 
-def build_watched(item: dict) -> WatchedDocument:
+def build_watched(item: dict[str, Any], lines: Mapping[str, int] | None = None) -> WatchedDocument:
     """A ``watch`` entry: ``archive: none`` (not tracked by an archive) becomes ``archive=None``."""
     archive = item["archive"]
     return WatchedDocument(
@@ -387,7 +432,57 @@ def build_watched(item: dict) -> WatchedDocument:
         archive=None
         if archive == "none"
         else ArchiveRef(archive["collection"], archive["service"], archive["document"]),
+        lines=lines or {},
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The addresses the data cites
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitedUrl:
+    """An address the pages link to, and where the data writes it."""
+
+    url: str
+    file: str  # as problems name files (see problems.display_path)
+    line: int  # 0 when the dataset was not read from files
+    platform: str
+    field: str  # e.g. ``sources[3].via``
+
+
+def cited_urls(dataset: Dataset) -> Iterator[CitedUrl]:
+    """Every address of the data that the pages cite (the fields marked with
+    :func:`optout_atlas.model.cited_url`: sources' ``url`` and ``via``, mechanisms' ``url``), file
+    by file in the order of their names, each in the order of the file's fields."""
+    for platform in sorted(dataset.platforms, key=lambda p: p.path):
+        file = display_path(platform.path)
+        for place, owner, name, url in _cited_in(platform, ()):
+            line = owner.lines.get(name, 0) if hasattr(owner, "lines") else 0
+            yield CitedUrl(url, file, line, platform.id, yamlfile.format_path((*place, name)))
+
+
+_Place = tuple[str | int, ...]
+
+
+def _cited_in(item: Any, place: _Place) -> Iterator[tuple[_Place, Any, str, str]]:
+    """(the place of ``owner`` in its file, owner, field name, address) of every cited address in
+    ``item``, walking its fields in their order."""
+    for spec in fields(item):
+        value = getattr(item, spec.name)
+        if spec.metadata.get(CITED_URL):
+            if value:
+                yield place, item, spec.name, value
+        elif spec.metadata.get(LISTED_BY_ID):
+            for index, entry in enumerate(value.values()):
+                yield from _cited_in(entry, (*place, spec.name, index))
+        elif isinstance(value, tuple):
+            for index, entry in enumerate(value):
+                if is_dataclass(entry):
+                    yield from _cited_in(entry, (*place, spec.name, index))
+        elif is_dataclass(value) and not isinstance(value, type):
+            yield from _cited_in(value, (*place, spec.name))
 
 
 # --------------------------------------------------------------------------------------------
@@ -395,13 +490,13 @@ def build_watched(item: dict) -> WatchedDocument:
 # --------------------------------------------------------------------------------------------
 
 _cache_lock = threading.Lock()
-_cache: dict[tuple, Dataset] = {}
+_cache: dict[tuple[object, ...], Dataset] = {}
 
 
 _DATA_SUFFIXES = (".yml", ".yaml", ".json")
 
 
-def _fingerprint(data_dir: Path) -> tuple:
+def _fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Path, modification time and size of every data file under ``data_dir``. Every hook asks
     for the dataset, several times per language build, so this is one ``scandir`` and one
     ``stat`` per file (symbolic links to folders are not followed, as ``Path.rglob`` does not).

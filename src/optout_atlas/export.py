@@ -10,6 +10,10 @@ Every file has the same top level: ``version``, ``language``, ``generated``, ``r
 Text is in the file's language, English where a translation is missing; labels stay in English,
 with ``label_translation`` beside them in other languages.
 
+The files are written from the typed model (:mod:`optout_atlas.model`): each object becomes an
+object with its fields in the model's order, and a field holding its default value is left out,
+as an optional key left out of a data file.
+
 Version 1 predates archived sources (``kind: archive`` with an ``archive`` object): in it they
 appear as ``kind: platform`` (they are the platform's own text) without the ``archive`` object;
 ``via`` still links the archived version.
@@ -18,12 +22,15 @@ appear as ``kind: platform`` (they are the platform's own text) without the ``ar
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from optout_atlas.dataset import Dataset
+from optout_atlas.model import EXPORTED, LISTED_BY_ID, REFERENCE, WRITTEN_ORDER, PartialDate
 
 EXPORT_VERSION = 1
 # Data that only the maintainers' tools read, left out of the export (its shape stays version 1).
@@ -31,7 +38,7 @@ WATCH_DEFINITIONS = ("watched_document", "archive_ref")
 SCHEMA_ID = f"https://optout-atlas.github.io/api/v{EXPORT_VERSION}/schema.json"
 
 
-def export_schema(schema_dir: Path) -> dict:
+def export_schema(schema_dir: Path) -> dict[str, Any]:
     """The JSON Schema of every export file of this version."""
     platform = json.loads((schema_dir / "platform.schema.json").read_text(encoding="utf-8"))
     categories = json.loads((schema_dir / "categories.schema.json").read_text(encoding="utf-8"))
@@ -82,7 +89,7 @@ V1_SOURCE_VIA = (
 )
 
 
-def _as_v1_source(definitions: dict) -> None:
+def _as_v1_source(definitions: dict[str, Any]) -> None:
     """The source definition as version 1 published it: no ``archive`` kind or object."""
     source = definitions["source"]
     for keyword in ("if", "then", "else"):
@@ -95,19 +102,19 @@ def _as_v1_source(definitions: dict) -> None:
     definitions.pop("archive", None)
 
 
-def export_document(dataset: Dataset, *, generated: dt.date) -> dict:
+def export_document(dataset: Dataset, *, generated: dt.date) -> dict[str, Any]:
     """``data.json``: the whole (localised) dataset; see :func:`platform_documents` for one platform."""
     return {
         "version": EXPORT_VERSION,
         "language": dataset.language,
         "generated": generated.isoformat(),
-        "region_groups": _plain(dataset.raw["regions"]["groups"]),
-        "categories": _plain(dataset.raw["categories"]["categories"]),
-        "platforms": [_v1_platform(_exported(dataset.raw["platforms"][p.id])) for p in dataset.platforms],
+        "region_groups": [_json(group) for group in dataset.regions.groups.values()],
+        "categories": [_json(category) for category in dataset.categories.values()],
+        "platforms": [_v1_platform(_json(platform)) for platform in dataset.platforms],
     }
 
 
-def _v1_platform(platform: dict) -> dict:
+def _v1_platform(platform: dict[str, Any]) -> dict[str, Any]:
     """``platform`` (a fresh copy) in version 1's shape: archived sources become the platform's
     own (``kind: platform``), without the ``archive`` object that version 1 does not know."""
     for source in platform["sources"]:
@@ -117,24 +124,53 @@ def _v1_platform(platform: dict) -> dict:
     return platform
 
 
-def platform_documents(document: dict) -> Iterator[tuple[str, dict]]:
+def platform_documents(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """The export file of each platform of ``document`` (made by :func:`export_document`), by
     platform id: the same top level with one platform, sharing the values (not copies)."""
     for platform in document["platforms"]:
         yield platform["id"], {**document, "platforms": [platform]}
 
 
-def _exported(platform: dict) -> dict:
-    """A platform's export: its values without ``watch``."""
-    return _plain({key: value for key, value in platform.items() if key != "watch"})
+def _json(value: Any) -> Any:
+    """A model value as plain JSON values (translated strings, ``str`` subclasses, become ``str``)."""
+    if isinstance(value, str):
+        return str(value)
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, (dt.date, PartialDate)):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _object(value)
+    raise TypeError(f"no JSON form for {type(value).__name__}")
 
 
-def _plain(value):
-    """A copy made of plain JSON types (translated strings are ``str`` subclasses)."""
-    return json.loads(json.dumps(value, ensure_ascii=False))
+def _object(item: Any) -> dict[str, Any]:
+    """A model object: its fields in their order, without those that are not data (see
+    ``model.NOT_DATA``) or hold their default value."""
+    found = {}
+    for spec in dataclasses.fields(item):
+        if not spec.metadata.get(EXPORTED, True):
+            continue
+        value = getattr(item, spec.name)
+        if spec.default is not dataclasses.MISSING and value == spec.default:
+            continue
+        if spec.default_factory is not dataclasses.MISSING and value == spec.default_factory():
+            continue
+        if spec.metadata.get(REFERENCE):
+            value = getattr(value, spec.metadata[REFERENCE])
+        elif spec.metadata.get(LISTED_BY_ID):
+            value = tuple(value.values())
+        elif spec.metadata.get(WRITTEN_ORDER):
+            value = sorted(value, key=lambda entry: getattr(entry, spec.metadata[WRITTEN_ORDER]))
+        found[spec.name] = _json(value)
+    return found
 
 
-def dumps(document: dict, *, compact: bool = False) -> str:
+def dumps(document: dict[str, Any], *, compact: bool = False) -> str:
     """``document`` as JSON text. ``compact`` for data files: no indentation, which lets Python
     use its C encoder (several times faster; ``data.json`` of 400 platforms is 15 MB)."""
     if compact:

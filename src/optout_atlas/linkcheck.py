@@ -53,7 +53,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from optout_atlas import REPOSITORY_URL, __version__, yamlfile
-from optout_atlas.dataset import load_dataset, platform_files
+from optout_atlas.dataset import cited_urls, load_dataset
 from optout_atlas.problems import DataError, Problem, display_path
 from optout_atlas.sitecheck import parse_html
 
@@ -286,22 +286,9 @@ def data_urls(data_dir: Path, *, today: dt.date) -> Origins:
 
     The data is validated first: :class:`DataError` when it is not valid.
     """
-    load_dataset(data_dir, today=today)
     found: Origins = {}
-    for path in platform_files(Path(data_dir)):
-        document, _ = yamlfile.load(path)
-        platform = document.value["id"]
-        places = [("mechanisms", i, "url") for i in range(len(document.value["mechanisms"]))]
-        places += [
-            ("sources", i, key) for i in range(len(document.value["sources"])) for key in ("url", "via")
-        ]
-        for place in places:
-            url = document.value[place[0]][place[1]].get(place[2])
-            if url:
-                line, _column = document.position(place)
-                found.setdefault(url, []).append(
-                    Origin(document.name, line, platform, yamlfile.format_path(place))
-                )
+    for cited in cited_urls(load_dataset(data_dir, today=today)):
+        found.setdefault(cited.url, []).append(Origin(cited.file, cited.line, cited.platform, cited.field))
     return found
 
 

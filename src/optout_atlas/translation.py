@@ -16,7 +16,7 @@ text marked as untranslated (``Untranslated``, rendered with ``lang="en"``), and
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -24,13 +24,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import denormalize, read_po
 
 from optout_atlas import gcpause, pofile, textpolicy, yamlfile
-from optout_atlas.dataset import Dataset, build_dataset
+from optout_atlas.dataset import Dataset
+from optout_atlas.model import COMMENT_LABEL, WRITTEN_ORDER, Text, Translatable
 from optout_atlas.problems import DataError, Problem, display_path
 from optout_atlas.regions import _territories
 
@@ -44,10 +46,7 @@ COMMENT_BOLD = (
     "Keep every **label** exactly as written: it is the platform's on-screen name in English. "
     "After a label you may add your translation in parentheses."
 )
-COMMENT_LABEL = (
-    "The platform's English on-screen label. Translate its meaning: the page shows the English "
-    "label, then your translation in parentheses."
-)
+__all__ = ["COMMENT_BOLD", "COMMENT_LABEL", "Message", "data_messages", "extract_data", "localize"]
 
 
 class Untranslated(str):
@@ -62,7 +61,7 @@ class Message:
 
     context: str
     text: str
-    path: tuple  # where it sits in Dataset.raw
+    file: Path  # the data file it is written in
     comment: str = ""
 
 
@@ -80,77 +79,140 @@ def babel_locale(language: str) -> str:
 # Messages of the data
 # --------------------------------------------------------------------------------------------
 
-# Text fields of a platform file that are translated. Names, products, source titles and
-# publishers stay as they are: they are proper names or the documents' own titles. (Sharing
-# recipients are translated: they are often phrases such as "Meta's other apps".)
-_MECHANISM_LISTS = ("covers", "does_not_cover")
+# Which fields are translated, and the context of their messages, is declared once, in each model
+# class's TRANSLATED (see optout_atlas.model.Text). Names, products, source titles and publishers
+# stay as they are: they are proper names or the documents' own titles.
+
+# Replaces one translatable string: (its message's context, its English text, the comment for
+# translators) -> the text to put in its place.
+Visit = Callable[[str, str, str], str]
+_Item = TypeVar("_Item", bound=Translatable)
 
 
-def data_messages(raw: dict) -> Iterator[Message]:
-    """Every translatable string of the data, with its stable context and its path in ``raw``."""
-    for index, category in enumerate(raw["categories"]["categories"]):
-        for key in ("name", "question"):
-            yield Message(
-                f"category.{category['id']}.{key}", category[key], ("categories", "categories", index, key)
-            )
-    for index, group in enumerate(raw["regions"]["groups"]):
-        if group["id"] not in _territories("en"):  # CLDR names it in every language already
-            yield Message(f"region.{group['id']}", group["name"], ("regions", "groups", index, "name"))
-    for platform_id, value in raw["platforms"].items():
-        yield from _platform_messages(platform_id, value)
+def data_messages(dataset: Dataset) -> Iterator[Message]:
+    """Every translatable string of the data, with its stable context and the file it is
+    written in, in the catalogs' order: the categories, the region groups, then each platform
+    file in the order of the file names."""
+    found: list[Message] = []
+    _translated(dataset, _recorder(found))
+    return iter(found)
 
 
-def _platform_messages(pid: str, d: dict) -> Iterator[Message]:
-    base = ("platforms", pid)
+def _recorder(found: list[Message]) -> Callable[[Path], Visit]:
+    def in_file(file: Path) -> Visit:
+        def record(context: str, text: str, comment: str) -> str:
+            if not comment and _BOLD.search(text):
+                comment = COMMENT_BOLD
+            found.append(Message(context, text, file, comment))
+            return text
 
-    def message(context: str, path: tuple, comment: str = "") -> Message:
-        value = d
-        for part in path:
-            value = value[part]
-        if _BOLD.search(value) and not comment:
-            comment = COMMENT_BOLD
-        return Message(f"{pid}|{context}", value, base + path, comment)
+        return record
 
-    yield message("summary", ("summary", "text"))
-    for index, default in enumerate(d["defaults"]):
-        where = "+".join(default["regions"])
-        for key in ("note", "legal_basis"):
-            if key in default:
-                yield message(f"defaults.{where}.{key}", ("defaults", index, key))
-    for index, use in enumerate(d["data"]):
-        where = f"@{'+'.join(use['regions'])}" if "regions" in use else ""
-        yield message(f"data.{use['category']}{where}", ("data", index, "text"))
+    return in_file
+
+
+def _translated(dataset: Dataset, visit_in: Callable[[Path], Visit]) -> Dataset:
+    """``dataset`` with every translatable string replaced through ``visit_in(file)`` (called
+    in the catalogs' order)."""
+    visit = visit_in(dataset.data_dir / "categories.yml")
+    categories = {key: _walk(c, f"category.{c.id}", visit) for key, c in dataset.categories.items()}
+    visit = visit_in(dataset.data_dir / "regions.yml")
+    territories = _territories("en")  # CLDR names these in every language already
+    regions = dataclasses.replace(
+        dataset.regions,
+        groups={
+            key: group
+            if group.id in territories
+            else dataclasses.replace(group, name=visit(f"region.{group.id}", group.name, ""))
+            for key, group in dataset.regions.groups.items()
+        },
+    )
+    platforms = {}
+    for platform in sorted(dataset.platforms, key=lambda p: p.path):
+        visit = _in_platform(platform.id, visit_in(platform.path))
+        translated = _walk(platform, "", visit)
+        platforms[platform.id] = dataclasses.replace(
+            translated,
+            data=tuple(dataclasses.replace(u, category=categories[u.category.id]) for u in translated.data),
+        )
+    return dataclasses.replace(
+        dataset,
+        categories=categories,
+        regions=regions,
+        platforms=tuple(platforms[p.id] for p in dataset.platforms),
+    )
+
+
+def _in_platform(platform_id: str, visit: Visit) -> Visit:
+    """``visit`` with contexts prefixed by the platform's id: ``linkedin|summary``."""
+    return lambda context, text, comment: visit(f"{platform_id}|{context}", text, comment)
+
+
+def _join(context: str, part: str) -> str:
+    return f"{context}.{part}" if context and part else context or part
+
+
+def _walk(item: _Item, context: str, visit: Visit) -> _Item:
+    """``item`` (a model object) with the fields its class lists in ``TRANSLATED`` replaced
+    through ``visit``, in the order of that list."""
+    changes = {}
+    for text, written_order in _translated_fields(type(item)):
+        value = getattr(item, text.field)
+        changes[text.into or text.field] = _walk_value(
+            value, _join(context, text.context_part), text, visit, written_order
+        )
+    return dataclasses.replace(item, **changes)
+
+
+@cache
+def _translated_fields(kind: type[Translatable]) -> tuple[tuple[Text, str | None], ...]:
+    """The translated fields of a model class, each with the attribute that orders its items as
+    written (see ``model.WRITTEN_ORDER``), if any."""
+    metadata = {f.name: f.metadata for f in dataclasses.fields(kind)}
+    return tuple((text, metadata[text.field].get(WRITTEN_ORDER)) for text in kind.TRANSLATED)
+
+
+def _walk_value(value: Any, context: str, text: Text, visit: Visit, written_order: str | None) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return visit(context, value, text.comment)
+    if isinstance(value, tuple):
+        return _walk_items(value, context, text, visit, written_order)
+    if isinstance(value, dict):
+        if all(isinstance(entry, tuple) for entry in value.values()):  # steps by surface
+            return {
+                key: tuple(visit(_join(context, key), s, text.comment) for s in entries)
+                for key, entries in value.items()
+            }
+        return dict(zip(value, _walk_items(tuple(value.values()), context, text, visit, None), strict=True))
+    if hasattr(value, "TRANSLATED"):
+        return _walk(value, context, visit)
+    raise TypeError(f"{context}: cannot translate a {type(value).__name__}")
+
+
+def _walk_items(
+    items: tuple[Any, ...], context: str, text: Text, visit: Visit, written_order: str | None
+) -> tuple[Any, ...]:
+    """The items of a list, translated in the order they are written in (the model may sort
+    them otherwise), each in its own context when ``text.key`` names them."""
+    order = (
+        sorted(range(len(items)), key=lambda i: getattr(items[i], written_order)) if written_order else None
+    )
+    result: list[Any] = list(items)
     seen: dict[str, int] = {}
-    for index, event in enumerate(d["events"]):
-        key = f"events.{event['date']}.{event['type']}"
-        seen[key] = seen.get(key, 0) + 1
-        yield message(key if seen[key] == 1 else f"{key}.{seen[key]}", ("events", index, "text"))
-    for index, mechanism in enumerate(d["mechanisms"]):
-        prefix = f"mechanisms.{mechanism['id']}"
-        yield message(f"{prefix}.title", ("mechanisms", index, "title"))
-        if "label" in mechanism:
-            yield message(f"{prefix}.label", ("mechanisms", index, "label"), COMMENT_LABEL)
-        if "url_note" in mechanism:
-            yield message(f"{prefix}.url_note", ("mechanisms", index, "url_note"))
-        for key in _MECHANISM_LISTS:
-            for position in range(len(mechanism.get(key, ()))):
-                yield message(f"{prefix}.{key}", ("mechanisms", index, key, position))
-        for surface, steps in mechanism["steps"].items():
-            for position in range(len(steps)):
-                yield message(f"{prefix}.steps.{surface}", ("mechanisms", index, "steps", surface, position))
-        for position in range(len(mechanism.get("caveats", ()))):
-            yield message(f"{prefix}.caveats", ("mechanisms", index, "caveats", position, "text"))
-    for index in range(len(d.get("sharing", ()))):
-        yield message(f"sharing.{index}.recipient", ("sharing", index, "recipient"))
-        yield message(f"sharing.{index}.text", ("sharing", index, "text"))
-    for index in range(len(d.get("myths", ()))):
-        yield message(f"myths.{index}", ("myths", index, "text"))
-    for index, _dispute in enumerate(d.get("disputes", ())):
-        yield message(f"disputes.{index}.topic", ("disputes", index, "topic"))
-        yield message(f"disputes.{index}.text", ("disputes", index, "text"))
-    for index, source in enumerate(d["sources"]):
-        if "note" in source:  # the title stays the document's own; our note about it is translated
-            yield message(f"sources.{source['id']}.note", ("sources", index, "note"))
+    for position, index in enumerate(order if order is not None else range(len(items))):
+        item = items[index]
+        if isinstance(item, str):
+            result[index] = visit(context, item, text.comment)
+            continue
+        item_context = context
+        if text.key is not None:
+            key = text.key(item, position)
+            seen[key] = seen.get(key, 0) + 1
+            item_context = _join(context, key if seen[key] == 1 else f"{key}.{seen[key]}")
+        result[index] = _walk(item, item_context, visit)
+    return tuple(result)
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,13 +244,8 @@ def extract_data(dataset: Dataset, *, root: Path) -> Catalog:
     (no line number: the context already names the place, and references that do not move
     when lines move keep the catalogs' diffs to the strings that changed)."""
     catalog = _new_catalog()
-    for message in data_messages(dataset.raw):
-        kind = message.path[0]
-        if kind == "platforms":
-            path = dataset.data_dir / "platforms" / f"{message.path[1]}.yml"
-        else:
-            path = dataset.data_dir / f"{kind}.yml"
-        location = (_relative(path, root), None)
+    for message in data_messages(dataset):
+        location = _location(_relative(message.file, root))
         existing = catalog.get(message.text, message.context)
         if existing is not None:
             if location not in existing.locations:
@@ -221,7 +278,7 @@ def extract_ui(template_dir: Path, python_dir: Path, *, root: Path) -> Catalog:
             # No line number (see extract_data). The package's own file is named as in the
             # repository wherever the package is installed.
             where = f"src/optout_atlas/{filename}" if directory == python_dir else None
-            location = (where or _relative(directory / filename, root), None)
+            location = _location(where or _relative(directory / filename, root))
             existing = catalog.get(text, context)
             if existing is not None:
                 if location not in existing.locations:
@@ -229,6 +286,11 @@ def extract_ui(template_dir: Path, python_dir: Path, *, root: Path) -> Catalog:
             else:
                 catalog.add(text, context=context, locations=[location], auto_comments=comments)
     return catalog
+
+
+def _location(file: str) -> tuple[str, int]:
+    """A message's reference: its file, without a line number (Babel writes none for None)."""
+    return cast(tuple[str, int], (file, None))
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -371,8 +433,8 @@ def parse_catalog(path: Path, raw: bytes | None = None) -> tuple[list[PoEntry], 
 
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        problems.append(yamlfile.not_utf8(name, raw, error))
+    except UnicodeDecodeError as not_utf8:
+        problems.append(yamlfile.not_utf8(name, raw, not_utf8))
         return [], problems
 
     entries: list[PoEntry] = []
@@ -473,7 +535,7 @@ def parse_catalog(path: Path, raw: bytes | None = None) -> tuple[list[PoEntry], 
             last = ("msgstr", len(current.msgstr) - 1)
     finish()
 
-    seen: dict[tuple[str | None, str], int] = {}
+    seen: dict[tuple[str | None, str | None], int] = {}
     for entry in entries:
         key = (entry.context, entry.msgid)
         if entry.broken:
@@ -673,7 +735,11 @@ def _load_strings(path: Path, language: str, _mtime: int) -> Strings:
         {
             (message.context, message.id): message.string
             for message in catalog
-            if message.id and isinstance(message.string, str) and message.string and not message.fuzzy
+            if isinstance(message.id, str)
+            and message.id
+            and isinstance(message.string, str)
+            and message.string
+            and not message.fuzzy
         }
     )
 
@@ -702,31 +768,8 @@ def localize(dataset: Dataset, language: str, locales_dir: Path) -> Dataset:
 
 def _localize(dataset: Dataset, language: str, locales_dir: Path) -> Dataset:
     translate = translator(locales_dir, language, "data")
-    raw = _copy(dataset.raw)
-    for message in data_messages(dataset.raw):
-        *parents, key = message.path
-        container = raw
-        for part in parents:
-            container = container[part]
-        if key == "label":
-            container["label_translation"] = translate(message.context, message.text)
-        else:
-            container[key] = translate(message.context, message.text)
-    return build_dataset(raw, data_dir=dataset.data_dir, language=language)
 
+    def in_file(_file: Path) -> Visit:
+        return lambda context, text, _comment: translate(context, text)
 
-def _copy(value):
-    """A deep copy of loaded YAML values: what ``copy.deepcopy`` makes of them, several times
-    faster. They are only dicts, lists and immutable scalars, and never share a container
-    (``yamlfile`` rejects aliases), so there is no sharing to preserve."""
-    kind = type(value)
-    if kind is dict:
-        return {key: _copy(item) for key, item in value.items()}
-    if kind is list:
-        return [_copy(item) for item in value]
-    if kind in _IMMUTABLE:
-        return value
-    return copy.deepcopy(value)
-
-
-_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+    return dataclasses.replace(_translated(dataset, in_file), language=language)

@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 import jsonschema
 import jsonschema_rs
@@ -52,7 +53,8 @@ class Schema:
 
     verdict: jsonschema_rs.Validator
     explainer: jsonschema.protocols.Validator
-    raw: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    # The schema itself, for the checks that read it (which fields hold text).
+    definition: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def is_valid(self, value: object) -> bool:
         return self.verdict.is_valid(value)
@@ -66,7 +68,7 @@ def load_schema(path: Path) -> Schema:
     return Schema(
         verdict=jsonschema_rs.validator_for(schema, validate_formats=True),
         explainer=validator_class(schema, format_checker=validator_class.FORMAT_CHECKER),
-        raw=schema,
+        definition=schema,
     )
 
 
@@ -80,10 +82,10 @@ def schema_problems(document: YamlDocument, schema: Schema) -> list[Problem]:
     if schema.is_valid(document.value):
         return []
     problems = []
-    for error in schema.explainer.iter_errors(document.value):
+    for error in schema.explainer.iter_errors(cast(Any, document.value)):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(error.schema.get("properties", {}))
+            known = list(_subschema(error).get("properties", {}))
             for key in sorted(set(error.instance) - set(known)):
                 hint = difflib.get_close_matches(key, known, n=1)
                 suggestion = f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(known)}"
@@ -98,7 +100,7 @@ def schema_problems(document: YamlDocument, schema: Schema) -> list[Problem]:
         ):
             # a field that another field's value rules out: point at the field itself
             for key in error.validator_value["required"]:
-                message = error.schema.get("description") or f"field '{key}' is not allowed here"
+                message = _subschema(error).get("description") or f"field '{key}' is not allowed here"
                 problems.append(document.problem((*path, key), message, at_key=True))
             continue
         problems.append(document.problem(path, _schema_message(error), at_key=False))
@@ -108,6 +110,11 @@ def schema_problems(document: YamlDocument, schema: Schema) -> list[Problem]:
             for error in schema.verdict.iter_errors(document.value)
         ]
     return problems
+
+
+def _subschema(error: jsonschema.ValidationError) -> Mapping[str, Any]:
+    """The part of the schema that an error is about (a mapping, in the schemas of the data)."""
+    return error.schema if isinstance(error.schema, Mapping) else {}
 
 
 def _describe(value: object) -> str:
@@ -124,17 +131,17 @@ def _describe(value: object) -> str:
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    value, schema = error.instance, error.schema
+    value, schema = error.instance, _subschema(error)
     match error.validator:
         case "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
             return f"missing required field '{missing}'"
         case "type":
-            expected = error.validator_value
+            expected = cast(Any, error.validator_value)
             names = [_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)]
             return f"expected {' or '.join(names)}, got {_describe(value)}"
         case "enum":
-            return f"{value!r} is not one of: {', '.join(map(str, error.validator_value))}"
+            return f"{value!r} is not one of: {', '.join(map(str, cast(Any, error.validator_value)))}"
         case "pattern" if isinstance(value, str) and value.startswith("https://"):
             # An address the schema's pattern rejects (a space in it): the text policy says why.
             errors, _warnings = textpolicy.url_problems(value)
@@ -213,7 +220,7 @@ def text_problems(document: YamlDocument, *, today: dt.date, schema: Schema | No
     text. Then unreal or future dates. Warnings about addresses (punycode, a lookalike host
     name) come back as problems marked ``warning``."""
     problems: list[Problem] = []
-    defs = schema.raw.get("$defs", {}) if schema else {}
+    defs = schema.definition.get("$defs", {}) if schema else {}
 
     def check(value: str, path: Path_, key: str, kind: str) -> None:
         if kind == textpolicy.URL:
@@ -257,7 +264,7 @@ def text_problems(document: YamlDocument, *, today: dt.date, schema: Schema | No
             for index, child in enumerate(value):
                 visit(child, (*path, index), key, items, definition or owner)
 
-    visit(document.value, (), "", schema.raw if schema else None, "")
+    visit(document.value, (), "", schema.definition if schema else None, "")
     return problems
 
 
@@ -307,10 +314,12 @@ def _date_problems(document: YamlDocument, path: Path_, text: str, today: dt.dat
 
 def _recorded_problems(document: YamlDocument, path: Path_, recorded: str) -> list[Problem]:
     """An archived version cannot have been read before the archive recorded it."""
-    source = document.value
+    source: Any = document.value
     for part in path[:-2]:  # sources, index (the path ends with archive, recorded)
         source = source[part]
     accessed = source.get("accessed") if isinstance(source, dict) else None
+    if not isinstance(accessed, str):
+        return []  # the schema reports a missing date
     try:
         later = dt.date.fromisoformat(recorded) > dt.date.fromisoformat(accessed)
     except (TypeError, ValueError):
@@ -405,6 +414,8 @@ def reference_problems(
     source_ids: set[str] = set()
     for index, source in enumerate(sources):
         source_id = source.get("id")
+        if not isinstance(source_id, str):
+            continue  # the schema reports it
         if source_id in source_ids:
             problems.append(
                 document.problem(("sources", index, "id"), f"source id '{source_id}' is used twice")
@@ -503,10 +514,15 @@ def _unknown_region(code: str, regions: Regions) -> str:
     return f"unknown region '{code}': use {where}{suggestion}"
 
 
+def _mapping(document: YamlDocument) -> dict[str, Any]:
+    """The value of a document that has the schema's shape (a mapping at the top)."""
+    return cast(dict[str, Any], document.value)
+
+
 def _unique_ids(document: YamlDocument, list_key: str) -> list[Problem]:
-    seen: set[str] = set()
+    seen: set[object] = set()
     problems = []
-    for index, item in enumerate(document.value.get(list_key) or []):
+    for index, item in enumerate(_mapping(document).get(list_key) or []):
         item_id = item.get("id") if isinstance(item, dict) else None
         if item_id in seen:
             problems.append(
@@ -520,7 +536,7 @@ def _overlapping_defaults(document: YamlDocument) -> list[Problem]:
     """A region (or country) may have only one default; overlapping groups need a country entry."""
     problems = []
     named: dict[str, int] = {}
-    for index, entry in enumerate(document.value.get("defaults") or []):
+    for index, entry in enumerate(_mapping(document).get("defaults") or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("regions"), list):
             continue
         for position, code in enumerate(entry["regions"]):
@@ -542,7 +558,7 @@ def _watch_problems(document: YamlDocument) -> list[Problem]:
     problems: list[Problem] = []
     seen_urls: dict[str, int] = {}
     seen_archives: dict[tuple, int] = {}
-    for index, item in enumerate(document.value.get("watch") or []):
+    for index, item in enumerate(_mapping(document).get("watch") or []):
         if not isinstance(item, dict):
             continue
         url = item.get("url")

@@ -671,40 +671,28 @@ def product_terms(platform: Platform) -> list[str]:
     ]
 
 
-def citations(raw_platform: dict, watched: WatchedDocument) -> list[Citation]:
-    """The sources that cite ``watched``: same address, or (for sources naming an archived
-    version, ``archive: {collection, service, document, recorded}``) the same archived document."""
+def citations(platform: Platform, watched: WatchedDocument) -> list[Citation]:
+    """The sources that cite ``watched``: same address, or (for archived sources) the same
+    archived document, newest first. A source is dated by the day the archive recorded its
+    version, or else by the day it was read."""
     found = []
-    for source in raw_platform.get("sources") or ():
-        if not isinstance(source, dict):
-            continue
-        archive = source.get("archive") if isinstance(source.get("archive"), dict) else {}
-        same_url = _same_url(source.get("url"), watched.url)
-        same_archive = watched.archive is not None and (
-            archive.get("collection"),
-            archive.get("service"),
-            archive.get("document"),
-        ) == (watched.archive.collection, watched.archive.service, watched.archive.document)
-        if not (same_url or same_archive):
-            continue
-        recorded, accessed = _date(archive.get("recorded")), _date(source.get("accessed"))
-        date = recorded or accessed
-        if date is not None:
-            found.append(Citation(str(source.get("id")), date, recorded is not None))
+    for source in platform.sources.values():
+        archive = source.archive
+        same_url = _same_url(source.url, watched.url)
+        same_archive = (
+            watched.archive is not None
+            and archive is not None
+            and (archive.collection, archive.service, archive.document)
+            == (watched.archive.collection, watched.archive.service, watched.archive.document)
+        )
+        if same_url or same_archive:
+            recorded = archive.recorded if archive is not None else None
+            found.append(Citation(source.id, recorded or source.accessed, recorded is not None))
     return sorted(found, key=lambda c: (c.date, c.source), reverse=True)
 
 
-def _same_url(a: object, b: str) -> bool:
-    return isinstance(a, str) and a.rstrip("/").lower() == b.rstrip("/").lower()
-
-
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
+def _same_url(a: str, b: str) -> bool:
+    return a.rstrip("/").lower() == b.rstrip("/").lower()
 
 
 def watch(
@@ -721,11 +709,10 @@ def watch(
     for platform in dataset.platforms:
         if platforms and platform.id not in platforms:
             continue
-        raw = dataset.raw.get("platforms", {}).get(platform.id, {})
         terms = term_pattern(product_terms(platform))
         for watched in platform.watch:
             report = DocumentReport(platform, watched, since or platform.last_verified)
-            report.citations = citations(raw, watched)
+            report.citations = citations(platform, watched)
             try:
                 if watched.archive is not None:
                     _check_archived(report, fetcher, terms)
