@@ -22,8 +22,9 @@ from conftest import EXAMPLE, ROOT, line_of
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from optout_atlas import cli
-from optout_atlas.linkcheck import (
+from optout_atlas.problems import DataError
+from optout_atlas.tools import cli
+from optout_atlas.tools.linkcheck import (
     REPOSITORY_URL,
     Cache,
     Config,
@@ -37,7 +38,6 @@ from optout_atlas.linkcheck import (
     non_public_kind,
     retry_after_seconds,
 )
-from optout_atlas.problems import DataError
 
 SITE = "https://site.test"
 LINKEDIN = "https://www.linkedin.com"

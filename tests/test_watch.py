@@ -22,8 +22,8 @@ from fake_archive import FakeArchive
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from optout_atlas import cli
-from optout_atlas.watch import ai_passages, page_text, term_pattern
+from optout_atlas.tools import cli
+from optout_atlas.tools.watch import ai_passages, page_text, term_pattern
 
 COMMITS = "/repos/OpenTermsArchive/contrib-versions/commits"
 

@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_validate)
 
     for name in COMMAND_MODULES:
-        importlib.import_module(f"optout_atlas.{name}").register(commands)
+        importlib.import_module(f"optout_atlas.tools.{name}").register(commands)
     return parser
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from optout_atlas.problems import display_path
-from optout_atlas.scaffold import ScaffoldError, create_platform
+from optout_atlas.tools.scaffold import ScaffoldError, create_platform
 
 DEFAULT_DATA_DIR = Path("data")
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import jinja2
 
-from optout_atlas import clock, watch
-from optout_atlas.cmd_linkcheck import DEFAULT_CONFIG, _config, _rewrite
+from optout_atlas import clock
 from optout_atlas.dataset import load_dataset
+from optout_atlas.tools import watch
+from optout_atlas.tools.cmd_linkcheck import DEFAULT_CONFIG, _config, _rewrite
 
 DEFAULT_CACHE = Path(".cache/watch.json")
 TEMPLATES = Path(__file__).parent / "templates"

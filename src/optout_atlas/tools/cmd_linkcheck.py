@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from optout_atlas import clock
-from optout_atlas.linkcheck import (
+from optout_atlas.tools.linkcheck import (
     OK,
     REDIRECTED,
     SKIPPED,

@@ -41,8 +41,8 @@ import httpx
 
 from optout_atlas import REPOSITORY_URL, __version__
 from optout_atlas.dataset import Dataset
-from optout_atlas.linkcheck import Rewrite, Settings, _swap, retry_after_seconds
 from optout_atlas.model import ArchiveRef, Platform, WatchedDocument
+from optout_atlas.tools.linkcheck import Rewrite, Settings, _swap, retry_after_seconds
 
 USER_AGENT = f"optout-atlas-watch/{__version__} (+{REPOSITORY_URL})"
 DEFAULT_API_URL = "https://api.github.com"

@@ -55,7 +55,7 @@ import httpx
 from optout_atlas import REPOSITORY_URL, __version__, yamlfile
 from optout_atlas.dataset import load_dataset, platform_files
 from optout_atlas.problems import DataError, Problem, display_path
-from optout_atlas.sitecheck import parse_html
+from optout_atlas.tools.sitecheck import parse_html
 
 # The project's public repository, named in the User-Agent so that site owners know who asks.
 USER_AGENT = f"optout-atlas-linkcheck/{__version__} (+{REPOSITORY_URL})"
