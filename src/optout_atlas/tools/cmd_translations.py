@@ -185,7 +185,9 @@ def form_problems(locales: Path, fresh: dict[str, Catalog]) -> list[str]:
     Weblate), and files whose references or comments are out of date. Either would put
     changes unrelated to a contributor's edit into their diff."""
     problems = []
-    files = [(translation.template_path(locales, domain), None, domain) for domain in fresh]
+    files: list[tuple[Path, str | None, str]] = [
+        (translation.template_path(locales, domain), None, domain) for domain in fresh
+    ]
     files += [
         (translation.catalog_path(locales, language, domain), language, domain)
         for language in translation.catalog_languages(locales)
