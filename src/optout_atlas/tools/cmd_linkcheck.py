@@ -28,8 +28,8 @@ from optout_atlas.tools.linkcheck import (
     merge,
     site_urls,
 )
+from optout_atlas.tools.options import add_data_option
 
-DEFAULT_DATA_DIR = Path("data")
 DEFAULT_CONFIG = Path("linkcheck.yml")
 DEFAULT_CACHE = Path(".cache/linkcheck.json")
 SITE_GROUP = "site pages"
@@ -43,7 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Check every URL in the data (mechanisms' url, sources' url and via), and with --site "
         "every external link of the built pages. Needs the network. Rules per host: linkcheck.yml.",
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: data)")
+    add_data_option(parser)
     parser.add_argument(
         "--site", type=Path, metavar="DIR", help="also check the external links of this built site"
     )

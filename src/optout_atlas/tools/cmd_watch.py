@@ -19,6 +19,7 @@ from optout_atlas import clock
 from optout_atlas.dataset import load_dataset
 from optout_atlas.tools import watch
 from optout_atlas.tools.cmd_linkcheck import DEFAULT_CONFIG, read_config
+from optout_atlas.tools.options import add_data_option
 
 DEFAULT_CACHE = Path(".cache/watch.json")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,7 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "GitHub API) for the versions recorded since the platform's last_verified, and show the "
         "changed passages about AI. Exit 0: nothing new; 1: changes to review; 2: could not check.",
     )
-    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
+    add_data_option(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
         "--since",
