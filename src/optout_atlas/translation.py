@@ -38,8 +38,6 @@ DOMAINS = ("ui", "data")
 SOURCE_LANGUAGE = "en"
 PROJECT = "AI Opt-Out Atlas"
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-
 COMMENT_BOLD = (
     "Keep every **label** exactly as written: it is the platform's on-screen name in English. "
     "After a label you may add your translation in parentheses."
@@ -107,7 +105,7 @@ def _platform_messages(pid: str, d: dict) -> Iterator[Message]:
         value = d
         for part in path:
             value = value[part]
-        if _BOLD.search(value) and not comment:
+        if textpolicy.BOLD.search(value) and not comment:
             comment = COMMENT_BOLD
         return Message(f"{pid}|{context}", value, base + path, comment)
 
