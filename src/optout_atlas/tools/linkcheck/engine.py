@@ -14,13 +14,14 @@ address that is not public is refused without asking (see ``addresses``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import email.utils
 import http
 import socket
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -138,6 +139,77 @@ class _Budget:
         self.left -= seconds
 
 
+class _Requests:
+    """The HTTP side of a check: one client, the global and per-host numbers of requests at a
+    time, the timeouts of ``config``, and the rewrites of a test."""
+
+    def __init__(self, config: Config, rewrites: Sequence[Rewrite]):
+        self.config = config
+        self.settings = config.settings
+        self.forward = [(r.source, r.target) for r in rewrites]
+        self.backward = [(r.target, r.source) for r in rewrites]
+        self._client: httpx.AsyncClient | None = None
+        self._all_hosts: asyncio.Semaphore | None = None
+        self._per_host: dict[str, asyncio.Semaphore] = {}
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[None]:
+        """The client and the global limit, for the requests made within."""
+        self._all_hosts = asyncio.Semaphore(self.settings.concurrency)
+        limits = httpx.Limits(
+            max_connections=self.settings.concurrency, max_keepalive_connections=self.settings.concurrency
+        )
+        headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+        async with httpx.AsyncClient(headers=headers, limits=limits, follow_redirects=False) as client:
+            self._client = client
+            try:
+                yield
+            finally:
+                self._client = None
+
+    async def send(
+        self, method: str, url: str, budget: _Budget | None = None
+    ) -> tuple[int, str | None, float | None, bool]:
+        """One request within the limits: status, Location, Retry-After (seconds), sets a cookie?
+
+        The body is never read: the response is closed as soon as its headers have arrived.
+        Raises :class:`_DeadlineExceeded` when ``budget`` runs out before the headers are in.
+        """
+        assert self._client is not None and self._all_hosts is not None, "send() outside session()"
+        host = _host(url)
+        if host not in self._per_host:
+            self._per_host[host] = asyncio.Semaphore(self.config.per_host_limit(host))
+        timeout = httpx.Timeout(
+            self.config.rule(host).timeout or self.settings.read_timeout,
+            connect=self.settings.connect_timeout,
+        )
+        budget = budget or _Budget(self.settings.deadline)
+        # The host's slot first: URLs queueing for a busy host must not hold global slots.
+        async with self._per_host[host], self._all_hosts:
+            if budget.left <= 0:
+                raise _DeadlineExceeded
+            request = self._client.build_request(method, swap_origin(url, self.forward), timeout=timeout)
+            started = time.monotonic()
+            deadline = asyncio.timeout(budget.left)
+            try:
+                async with deadline:
+                    response = await self._client.send(request, stream=True)
+                    await response.aclose()
+            except TimeoutError:
+                if deadline.expired():
+                    raise _DeadlineExceeded from None
+                raise
+            finally:
+                budget.spend(time.monotonic() - started)
+        headers = response.headers
+        return (
+            response.status_code,
+            headers.get("location"),
+            retry_after_seconds(headers.get("retry-after")),
+            "set-cookie" in headers,
+        )
+
+
 class LinkChecker:
     """Checks URLs with one HTTP client, within the global and per-host limits of ``config``."""
 
@@ -146,20 +218,12 @@ class LinkChecker:
         self.settings = config.settings
         self.rewrites = tuple(rewrites)
         self.sleep = sleep
-        self._client: httpx.AsyncClient | None = None
-        self._all_hosts: asyncio.Semaphore | None = None
-        self._per_host: dict[str, asyncio.Semaphore] = {}
+        self._requests = _Requests(config, self.rewrites)
         self._lookups: dict[str, asyncio.Future[str | None]] = {}
 
     async def check_all(self, urls: Iterable[str]) -> list[LinkResult]:
         """Check every URL, concurrently within the limits; results in the order of ``urls``."""
-        self._all_hosts = asyncio.Semaphore(self.settings.concurrency)
-        limits = httpx.Limits(
-            max_connections=self.settings.concurrency, max_keepalive_connections=self.settings.concurrency
-        )
-        headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-        async with httpx.AsyncClient(headers=headers, limits=limits, follow_redirects=False) as client:
-            self._client = client
+        async with self._requests.session():
             return list(await asyncio.gather(*(self.check(url) for url in urls)))
 
     async def check(self, url: str) -> LinkResult:
@@ -205,11 +269,12 @@ class LinkChecker:
         if refusal:
             return _Outcome(url, None, BROKEN, f"refused, not asked: {_host(url)} {refusal}")
         for _hop in range(self.settings.max_redirects + 1):
+            send = self._requests.send
             try:
-                code, location, retry_after, sets_cookie = await self._request(method, current, budget)
+                code, location, retry_after, sets_cookie = await send(method, current, budget)
                 if method == "HEAD" and code >= 400 and code != 429:
                     method = "GET"  # many servers refuse or mishandle HEAD; GET is the truth
-                    code, location, retry_after, sets_cookie = await self._request(method, current, budget)
+                    code, location, retry_after, sets_cookie = await send(method, current, budget)
             except _DeadlineExceeded:
                 return _Outcome(
                     current,
@@ -223,7 +288,7 @@ class LinkChecker:
             if code not in REDIRECT_CODES or not location:
                 return _Outcome(current, code, retry_after=retry_after)
             # A relative Location keeps the original host; an absolute one may name a rewritten one.
-            target = swap_origin(urljoin(current, location), self._backward())
+            target = swap_origin(urljoin(current, location), self._requests.backward)
             if urlsplit(target).scheme not in ("http", "https"):
                 return _Outcome(current, code, ERROR, f"HTTP {code} redirects to a non-web address: {target}")
             refusal = await self._non_public(target)
@@ -244,7 +309,7 @@ class LinkChecker:
         loopback address (127.0.0.1)"), or None. A URL that a :class:`Rewrite` sends elsewhere
         is asked where the tester said; a name that does not resolve is left to the request, which
         reports it."""
-        if swap_origin(url, self._forward()) != url:
+        if swap_origin(url, self._requests.forward) != url:
             return None
         host = (urlsplit(url).hostname or "").lower()
         if not host:
@@ -252,54 +317,6 @@ class LinkChecker:
         if host not in self._lookups:
             self._lookups[host] = asyncio.ensure_future(host_refusal(host))
         return await self._lookups[host]
-
-    async def _request(
-        self, method: str, url: str, budget: _Budget | None = None
-    ) -> tuple[int, str | None, float | None, bool]:
-        """One request within the limits: status, Location, Retry-After (seconds), sets a cookie?
-
-        The body is never read: the response is closed as soon as its headers have arrived.
-        Raises :class:`_DeadlineExceeded` when ``budget`` runs out before the headers are in.
-        """
-        assert self._client is not None and self._all_hosts is not None
-        host = _host(url)
-        if host not in self._per_host:
-            self._per_host[host] = asyncio.Semaphore(self.config.per_host_limit(host))
-        timeout = httpx.Timeout(
-            self.config.rule(host).timeout or self.settings.read_timeout,
-            connect=self.settings.connect_timeout,
-        )
-        budget = budget or _Budget(self.settings.deadline)
-        # The host's slot first: URLs queueing for a busy host must not hold global slots.
-        async with self._per_host[host], self._all_hosts:
-            if budget.left <= 0:
-                raise _DeadlineExceeded
-            request = self._client.build_request(method, swap_origin(url, self._forward()), timeout=timeout)
-            started = time.monotonic()
-            deadline = asyncio.timeout(budget.left)
-            try:
-                async with deadline:
-                    response = await self._client.send(request, stream=True)
-                    await response.aclose()
-            except TimeoutError:
-                if deadline.expired():
-                    raise _DeadlineExceeded from None
-                raise
-            finally:
-                budget.spend(time.monotonic() - started)
-        headers = response.headers
-        return (
-            response.status_code,
-            headers.get("location"),
-            retry_after_seconds(headers.get("retry-after")),
-            "set-cookie" in headers,
-        )
-
-    def _forward(self) -> list[tuple[str, str]]:
-        return [(r.source, r.target) for r in self.rewrites]
-
-    def _backward(self) -> list[tuple[str, str]]:
-        return [(r.target, r.source) for r in self.rewrites]
 
 
 def _host(url: str) -> str:
