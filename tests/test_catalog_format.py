@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 from conftest import ROOT
 
 from optout_atlas import translation
-from optout_atlas.cli import main
+from optout_atlas.tools.cli import main
 
 CATALOGS = sorted((ROOT / "locales").glob("*.pot")) + sorted((ROOT / "locales").glob("*/LC_MESSAGES/*.po"))
 

@@ -20,7 +20,7 @@ def run(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
     if "GITHUB_ACTIONS" not in env:
         environment.pop("GITHUB_ACTIONS", None)
     return subprocess.run(
-        [sys.executable, "-m", "optout_atlas.cli", *args],
+        [sys.executable, "-m", "optout_atlas.tools.cli", *args],
         cwd=cwd,
         env=environment,
         capture_output=True,

@@ -19,7 +19,7 @@ def validate(project: Path) -> subprocess.CompletedProcess:
     environment = {**os.environ, "OPTOUT_ATLAS_TODAY": TODAY.isoformat()}
     environment.pop("GITHUB_ACTIONS", None)
     return subprocess.run(
-        [sys.executable, "-m", "optout_atlas.cli", "validate", "--data", "data"],
+        [sys.executable, "-m", "optout_atlas.tools.cli", "validate", "--data", "data"],
         cwd=project,
         env=environment,
         capture_output=True,

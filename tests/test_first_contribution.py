@@ -80,7 +80,7 @@ def test_first_pull_request_passes_on_the_day_it_is_made(clone: Path):
     for command in commands[:3]:  # the last one is this test suite itself
         arguments = command.split()[1:]
         result = subprocess.run(
-            [sys.executable, "-m", "optout_atlas.cli", *arguments],
+            [sys.executable, "-m", "optout_atlas.tools.cli", *arguments],
             cwd=clone,
             env=env,
             capture_output=True,

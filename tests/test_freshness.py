@@ -12,9 +12,9 @@ import pytest
 from conftest import ROOT, TODAY, real_today
 
 from optout_atlas import freshness
-from optout_atlas.cli import main
 from optout_atlas.dataset import load_dataset
 from optout_atlas.render import Renderer
+from optout_atlas.tools.cli import main
 
 VERIFIED = dt.date(2025, 11, 3)  # the example's last_verified and training start
 

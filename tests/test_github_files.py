@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from optout_atlas import cli, yamlfile
+from optout_atlas import yamlfile
+from optout_atlas.tools import cli
 
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))

@@ -1,13 +1,16 @@
 """The external link checker against a local server: every answer a real site can give.
 
-No test reaches the network: https:// test URLs are rewritten to a local server, and name
-lookups of anything but localhost fail (``no_network``).
+No test reaches the network: https:// test URLs are rewritten to a local server (``Rewrite``,
+given to the checker in-process; the command offers no such option), and name lookups of
+anything but localhost fail (``no_network``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
+import functools
 import json
 import re
 import socket
@@ -22,9 +25,10 @@ from conftest import EXAMPLE, ROOT, line_of
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from optout_atlas import cli
-from optout_atlas.linkcheck import (
-    REPOSITORY_URL,
+from optout_atlas import REPOSITORY_URL
+from optout_atlas.problems import DataError
+from optout_atlas.tools import cli, cmd_linkcheck
+from optout_atlas.tools.linkcheck import (
     Cache,
     Config,
     HostRule,
@@ -37,7 +41,7 @@ from optout_atlas.linkcheck import (
     non_public_kind,
     retry_after_seconds,
 )
-from optout_atlas.problems import DataError
+from optout_atlas.tools.linkcheck.config import schema as config_schema
 
 SITE = "https://site.test"
 LINKEDIN = "https://www.linkedin.com"
@@ -446,13 +450,15 @@ def project(data_dir: Path, server: HTTPServer, monkeypatch: pytest.MonkeyPatch,
     (data_dir.parent / "linkcheck.yml").write_text((ROOT / "linkcheck.yml").read_text())
     monkeypatch.chdir(data_dir.parent)
     monkeypatch.setattr(cli, "COMMAND_MODULES", ("cmd_linkcheck",))
+    # The command checks with the URLs of the data's hosts fetched from the local server.
+    origins = ("https://example.com", "https://regulator.example.org", LINKEDIN)
+    rewrites = [Rewrite.parse(f"{origin}={base(server)}") for origin in origins]
+    monkeypatch.setattr(cmd_linkcheck, "check_urls", functools.partial(check_urls, rewrites=rewrites))
     return data_dir.parent
 
 
 def check_links(server: HTTPServer, *args: str) -> int:
-    origins = ("https://example.com", "https://regulator.example.org", LINKEDIN)
-    rewrites = [f"--rewrite={origin}={base(server)}" for origin in origins]
-    return cli.main(["check-links", "--data", "data", "--cache", ".cache/linkcheck.json", *rewrites, *args])
+    return cli.main(["check-links", "--data", "data", "--cache", ".cache/linkcheck.json", *args])
 
 
 def test_command_reports_by_platform_and_line_and_fails_on_broken(project: Path, server: HTTPServer, capsys):
@@ -528,6 +534,64 @@ def test_command_with_a_bad_config_prints_file_line_and_fails(project: Path, ser
         "linkcheck.yml:3:21: hosts.www.linkedin.com.per_host_limit: -1 is not valid here: expected a whole number of at least 1"
     ]
     assert server.log == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "hosts:\n  www.linkedin.com:\n    blocked_status: [999]\n",
+            "linkcheck.yml:3:5: hosts.www.linkedin.com.blocked_status: unknown key 'blocked_status': expected one of skip, blocked_statuses, per_host_limit, timeout, head, note",
+        ),
+        (
+            "settings:\n  retries: two\n",
+            "linkcheck.yml:2:12: settings.retries: 'two' is not valid here: expected a whole number of at least 0",
+        ),
+        (
+            "hosts:\n  https://www.linkedin.com/feed:\n    skip: true\n",
+            "linkcheck.yml:2:3: hosts.https://www.linkedin.com/feed: 'https://www.linkedin.com/feed' is not a host name: write it like www.example.com or *.example.com",
+        ),
+    ],
+    ids=["misspelt-key", "wrong-type", "url-for-a-host"],
+)
+def test_command_reports_a_config_problem_in_one_line_without_checking(
+    project: Path, server: HTTPServer, capsys, text, expected
+):
+    (project / "linkcheck.yml").write_text(text)
+    assert check_links(server) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [expected]
+    assert "Traceback" not in captured.err
+    assert server.log == []
+
+
+def test_the_schema_names_every_setting_and_host_rule_and_nothing_else():
+    """A setting added to the code but not to the schema (or the reverse) would be refused, or
+    accepted and ignored."""
+    properties = config_schema()["properties"]
+    assert list(properties["settings"]["properties"]) == [f.name for f in dataclasses.fields(Settings)]
+    host_rule = properties["hosts"]["additionalProperties"]["properties"]
+    assert list(host_rule) == [f.name for f in dataclasses.fields(HostRule)]
+
+
+def test_a_whole_number_setting_refuses_a_fraction(tmp_path: Path):
+    path = tmp_path / "linkcheck.yml"
+    path.write_text("settings:\n  concurrency: 2.0\n  backoff: 2\n")
+    with pytest.raises(DataError) as caught:
+        load_config(path)
+    assert [f"{p.line}: {p.message}" for p in caught.value.problems] == [
+        "2: 2.0 is not valid here: expected a whole number of at least 1"
+    ]
+
+
+@pytest.mark.parametrize("command", ["check-links", "watch"])
+def test_the_testing_aid_is_not_an_option_of_the_commands(command: str, capsys):
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    assert "--rewrite" not in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main([command, "--rewrite", f"{SITE}=http://127.0.0.1:9"])
+    assert "unrecognized arguments: --rewrite" in capsys.readouterr().err
 
 
 def test_a_machine_without_network_is_not_told_that_every_link_is_broken():

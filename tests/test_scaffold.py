@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TODAY
 
-from optout_atlas import cli
 from optout_atlas.dataset import load_dataset
 from optout_atlas.problems import DataError, Problem
+from optout_atlas.tools import cli
 
 # A line the contributor must fill: optional "- ", optional "key:", the placeholder, "# TODO: hint".
 PLACEHOLDER = re.compile(r"^(?P<lead>\s*(?:- )?)(?:(?P<key>\w+):)?\s*(?P<value>[^#]*?)\s*# TODO: \S")
@@ -287,8 +287,8 @@ def test_new_is_listed_in_help(monkeypatch: pytest.MonkeyPatch):
 
 def test_the_template_ships_with_the_package():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = pyproject["tool"]["setuptools"]["package-data"]["optout_atlas"]
-    templates = ROOT / "src" / "optout_atlas" / "templates"
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["optout_atlas.tools"]
+    templates = ROOT / "src" / "optout_atlas" / "tools" / "templates"
     shipped = [p for p in templates.iterdir() if p.is_file()]
     assert shipped
     for path in shipped:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from optout_atlas import cli
-from optout_atlas.sitecheck import BrokenLink, check_site, scan_site
+from optout_atlas.tools import cli
+from optout_atlas.tools.sitecheck import BrokenLink, check_site, scan_site
 
 PAGE = """<!doctype html>
 <html><head><link rel="stylesheet" href="{up}assets/site.css"></head>

@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT
 
 from optout_atlas import translated_pages
-from optout_atlas.cli import main
 from optout_atlas.render import Renderer
+from optout_atlas.tools.cli import main
 
 LANGUAGES = ["de", "fr", "pt-BR", "zh-Hant"]
 

@@ -10,9 +10,9 @@ import pytest
 from conftest import ROOT, TODAY
 
 from optout_atlas import translation
-from optout_atlas.cli import main
 from optout_atlas.dataset import load_dataset
 from optout_atlas.render import Renderer
+from optout_atlas.tools.cli import main
 
 STEP = "Switch off **Use my data for AI**."
 STEP_CONTEXT = "example|mechanisms.ai-setting.steps.web"

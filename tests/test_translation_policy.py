@@ -13,7 +13,7 @@ import pytest
 from conftest import EXAMPLE, ROOT, TODAY
 
 from optout_atlas import translation
-from optout_atlas.cli import main
+from optout_atlas.tools.cli import main
 
 UI = Path("locales/de/LC_MESSAGES/ui.po")
 DATA = Path("locales/de/LC_MESSAGES/data.po")

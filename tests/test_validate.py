@@ -584,7 +584,7 @@ HOSTILE_DATA = {
 def validate_cli(data_dir: Path, pinned_today, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     """Run `optout-atlas validate` in-process from the project folder of ``data_dir``; return
     (exit code, printed lines, error output)."""
-    from optout_atlas import cli
+    from optout_atlas.tools import cli
 
     monkeypatch.chdir(data_dir.parent)
     monkeypatch.setattr(cli, "COMMAND_MODULES", ())

@@ -9,6 +9,7 @@ to the fixtures' clock. No test touches the network.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -22,8 +23,9 @@ from fake_archive import FakeArchive
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from optout_atlas import cli
-from optout_atlas.watch import ai_passages, page_text, term_pattern
+from optout_atlas.tools import cli, watch
+from optout_atlas.tools.linkcheck import Rewrite
+from optout_atlas.tools.watch import ai_passages, page_text, term_pattern
 
 COMMITS = "/repos/OpenTermsArchive/contrib-versions/commits"
 
@@ -334,7 +336,7 @@ def test_malformed_answers(capsys, httpserver, config, tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
-def test_untracked_page_by_content_hash(capsys, httpserver, archive, config, tmp_path):
+def test_untracked_page_by_content_hash(capsys, httpserver, archive, config, tmp_path, monkeypatch):
     page = {
         "html": "<html><head><title>x</title><script>var a=1</script></head><body>"
         "<p>You can choose whether your public content is used to train generative AI models.</p>"
@@ -344,15 +346,9 @@ def test_untracked_page_by_content_hash(capsys, httpserver, archive, config, tmp
         lambda request: Response(page["html"], 200, content_type="text/html")
     )
     origin = httpserver.url_for("/").rstrip("/")
-    args = (
-        "--platform",
-        "linkedin",
-        "--since",
-        "2026-08-23",
-        "--pages",
-        "--rewrite",
-        f"https://www.linkedin.com={origin}",
-    )
+    rewrites = [Rewrite.parse(f"https://www.linkedin.com={origin}")]
+    monkeypatch.setattr(watch, "Fetcher", functools.partial(watch.Fetcher, rewrites=rewrites))
+    args = ("--platform", "linkedin", "--since", "2026-08-23", "--pages")
     code, out, _ = run(capsys, httpserver, config, tmp_path, *args)
     assert "recorded: Control whether LinkedIn uses your data to improve generative AI models" in out
     assert code == 0

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import markupsafe
 from markupsafe import Markup
 
+from optout_atlas.textpolicy import BOLD
 from optout_atlas.translation import Untranslated
 
 
@@ -96,7 +97,6 @@ def clean(text: str) -> str:
 # Markdown text
 # ------------------------------------------------------------------------------------------
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 # Characters that are syntax anywhere in a line: HTML, code spans, emphasis, links and images,
 # footnotes, attribute lists, table cells, fences, escapes.
 _ANYWHERE = str.maketrans(
@@ -158,7 +158,7 @@ def markdown(value: object, *, line_start: bool = True) -> Markdown:
         )
     parts = []
     position = 0
-    for match in _BOLD.finditer(text):
+    for match in BOLD.finditer(text):
         parts.append(_escape_span(text[position : match.start()]))
         parts.append(f"**{_escape_span(match.group(1))}**")
         position = match.end()

@@ -133,6 +133,9 @@ def character_problems(text: str, *, newlines: bool = False) -> list[str]:
 # Markup
 # --------------------------------------------------------------------------------------------
 
+# A **label**, the one Markdown the data's text may use: a platform's on-screen name, kept in
+# English and in bold by every translation. Group 1 is the label.
+BOLD = re.compile(r"\*\*(.+?)\*\*")
 _HTML = re.compile(r"<[A-Za-z/!?][^>\s]*")
 _NUMERIC_REFERENCE = re.compile(r"&#(?:[0-9]+|[xX][0-9A-Fa-f]+);?")
 _NAMED_REFERENCE = re.compile(r"&([A-Za-z][A-Za-z0-9]*)(;?)")
@@ -141,7 +144,7 @@ _LEGACY_NAMES = tuple(sorted((n for n in html.entities.html5 if not n.endswith("
 _LINK = re.compile(r"(?:!\[|\]\s*[(\[]|\[\^)[^)\]\s]*")
 _SCRIPT_URL = re.compile(r"(?i)\b(?:javascript|vbscript):|\bdata:[a-z-]+/[a-z]")
 _ATTRIBUTE_LIST = re.compile(r"\{\s*:|\{\s*[#.][A-Za-z]|\{[^{}\n]*[A-Za-z_][-\w:.]*\s*=[^{}\n]*\}")
-_BOLD = re.compile(r"\*\*(?=\S)")
+_BOLD_START = re.compile(r"\*\*(?=\S)")  # where Markdown may start bold text, closed or not
 _CODE = re.compile(r"`")
 # Text that can hold no markup: a letter first, one line, none of the characters markup needs.
 _PLAIN = re.compile(r"[^\W\d_][^<&\[\]!{}`*:\n]*\Z")
@@ -220,7 +223,7 @@ def _markup(text: str, *, lines: bool = True) -> _Markup:
         links=tuple(_LINK.findall(text)) + tuple(m.group(0) for m in _SCRIPT_URL.finditer(text)),
         attribute_lists=tuple(m.group(0) for m in _ATTRIBUTE_LIST.finditer(text)),
         blocks=tuple(_block_syntax(text if lines else text.split("\n", 1)[0])),
-        bold=bool(_BOLD.search(text)),
+        bold=bool(_BOLD_START.search(text)),
         code=bool(_CODE.search(text)),
     )
 

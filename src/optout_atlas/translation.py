@@ -40,7 +40,6 @@ DOMAINS = ("ui", "data")
 SOURCE_LANGUAGE = "en"
 PROJECT = "AI Opt-Out Atlas"
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 COMMENT_BOLD = (
     "Keep every **label** exactly as written: it is the platform's on-screen name in English. "
@@ -101,7 +100,7 @@ def data_messages(dataset: Dataset) -> Iterator[Message]:
 def _recorder(found: list[Message]) -> Callable[[Path], Visit]:
     def in_file(file: Path) -> Visit:
         def record(context: str, text: str, comment: str) -> str:
-            if not comment and _BOLD.search(text):
+            if not comment and textpolicy.BOLD.search(text):
                 comment = COMMENT_BOLD
             found.append(Message(context, text, file, comment))
             return text

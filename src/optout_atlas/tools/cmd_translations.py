@@ -22,7 +22,6 @@ read or written.
 from __future__ import annotations
 
 import argparse
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +29,8 @@ from babel.messages.catalog import Catalog
 
 from optout_atlas import clock, translated_pages, translation
 from optout_atlas.dataset import load_dataset
-
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
+from optout_atlas.textpolicy import BOLD
+from optout_atlas.tools.options import add_data_option
 
 
 @dataclass
@@ -47,7 +46,7 @@ class Status:
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("translations", help="translation status; --update, --check, --init LANG")
-    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
+    add_data_option(parser)
     parser.add_argument("--locales", type=Path, default=Path("locales"), help="catalogs (default: locales)")
     parser.add_argument("--templates", type=Path, default=Path("overrides/atlas"), help="page templates")
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="hand-written pages (default: docs)")
@@ -185,7 +184,9 @@ def form_problems(locales: Path, fresh: dict[str, Catalog]) -> list[str]:
     Weblate), and files whose references or comments are out of date. Either would put
     changes unrelated to a contributor's edit into their diff."""
     problems = []
-    files = [(translation.template_path(locales, domain), None, domain) for domain in fresh]
+    files: list[tuple[Path, str | None, str]] = [
+        (translation.template_path(locales, domain), None, domain) for domain in fresh
+    ]
     files += [
         (translation.catalog_path(locales, language, domain), language, domain)
         for language in translation.catalog_languages(locales)
@@ -240,8 +241,8 @@ def quality_problems(status_: Status) -> list[str]:
     problems = []
     for found, _template in status_.translated:
         where = f"{status_.path}:{found.lineno}" if getattr(found, "lineno", None) else str(status_.path)
-        kept = set(_BOLD.findall(found.string))
-        for label in _BOLD.findall(found.id):
+        kept = set(BOLD.findall(found.string))
+        for label in BOLD.findall(found.id):
             if label not in kept:
                 problems.append(
                     f"{where}: [{found.context}] the label **{label}** must stay in English, in bold"

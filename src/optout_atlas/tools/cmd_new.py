@@ -10,10 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from optout_atlas import DEFAULT_DATA_DIR
 from optout_atlas.problems import display_path
-from optout_atlas.scaffold import ScaffoldError, create_platform
-
-DEFAULT_DATA_DIR = Path("data")
+from optout_atlas.tools.options import add_data_option
+from optout_atlas.tools.scaffold import ScaffoldError, create_platform
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,9 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("id", help="the platform's id: lower-case letters, digits and '-', e.g. mastodon")
     parser.add_argument("--name", help="the platform's name as readers know it, e.g. 'Mastodon'")
-    parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR", help="data directory (default: data)"
-    )
+    add_data_option(parser, metavar="DIR")
     parser.set_defaults(handler=run)
 
 

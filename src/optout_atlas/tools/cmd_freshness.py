@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from optout_atlas import clock, freshness
 from optout_atlas.dataset import load_dataset
+from optout_atlas.tools.options import add_data_option
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("freshness", help="list stale data; --strict exits 1 when anything is stale")
-    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
+    add_data_option(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when anything is stale")
     parser.set_defaults(handler=run)

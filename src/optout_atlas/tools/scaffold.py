@@ -11,7 +11,7 @@ The id pattern and the lists of choices (statuses, kinds, event types) with thei
 are read from the data directory's platform schema, so the file's hints never disagree with
 what the validator accepts.
 
-Used by ``optout-atlas new`` (see :mod:`optout_atlas.cmd_new`); nothing here prints.
+Used by ``optout-atlas new`` (see :mod:`optout_atlas.tools.cmd_new`); nothing here prints.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def yaml_scalar(text: str) -> str:
 def render_platform(platform_id: str, schema: dict, name: str | None = None) -> str:
     """The text of a new platform file for ``platform_id``; ``name`` fills the name when given."""
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("optout_atlas", "templates"),
+        loader=jinja2.PackageLoader("optout_atlas.tools", "templates"),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

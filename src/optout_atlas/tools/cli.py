@@ -18,9 +18,8 @@ from optout_atlas import clock
 from optout_atlas.dataset import load_dataset
 from optout_atlas.fserrors import describe_os_error
 from optout_atlas.problems import DataError
+from optout_atlas.tools.options import add_data_option
 from optout_atlas.translation import SOURCE_LANGUAGE, catalog_languages
-
-DEFAULT_DATA_DIR = Path("data")
 
 # Modules (in this package) that register further sub-commands, in the order of `--help`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -70,9 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check every data file; print file:line:col errors")
-    validate.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: data)"
-    )
+    add_data_option(validate)
     validate.add_argument(
         "--locales",
         type=Path,
@@ -85,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_validate)
 
     for name in COMMAND_MODULES:
-        importlib.import_module(f"optout_atlas.{name}").register(commands)
+        importlib.import_module(f"optout_atlas.tools.{name}").register(commands)
     return parser
 
 

@@ -41,8 +41,9 @@ import httpx
 
 from optout_atlas import REPOSITORY_URL, __version__
 from optout_atlas.dataset import Dataset
-from optout_atlas.linkcheck import Rewrite, Settings, _swap, retry_after_seconds
 from optout_atlas.model import ArchiveRef, Platform, WatchedDocument
+from optout_atlas.tools.linkcheck import Rewrite, Settings, retry_after_seconds
+from optout_atlas.tools.linkcheck.engine import swap_origin
 
 USER_AGENT = f"optout-atlas-watch/{__version__} (+{REPOSITORY_URL})"
 DEFAULT_API_URL = "https://api.github.com"
@@ -349,7 +350,7 @@ class Fetcher:
 
     def page(self, url: str) -> str:
         """The text of a web page (HTML reduced to its words); CheckFailed when it cannot be read."""
-        answer = self._get(_swap(url, self.rewrites), {}, accept="text/html,*/*;q=0.8", api=False)
+        answer = self._get(swap_origin(url, self.rewrites), {}, accept="text/html,*/*;q=0.8", api=False)
         if not 200 <= answer.status < 300:
             raise CheckFailed(f"{url} answered HTTP {answer.status}")
         return page_text(answer.text)
@@ -391,18 +392,20 @@ class Fetcher:
                         self._pause(wait)
                         attempt += 1
                         continue
-                    error = RateLimited(rate_limit_message(answer, api=api, has_token=bool(self.token)))
+                    limited_error = RateLimited(
+                        rate_limit_message(answer, api=api, has_token=bool(self.token))
+                    )
                     if api:
-                        self.stopped = error
-                    raise error
+                        self.stopped = limited_error
+                    raise limited_error
                 if answer.status < 500 or answer.status == 501:
                     return answer
                 failure = f"{_host(url)} answered HTTP {answer.status}"
             if attempt >= self.settings.retries:
-                error = CheckFailed(f"{failure} (after {attempt + 1} attempts)")
+                failed = CheckFailed(f"{failure} (after {attempt + 1} attempts)")
                 if api:
-                    self.stopped = error  # the API is down or out of reach: do not try every document
-                raise error
+                    self.stopped = failed  # the API is down or out of reach: do not try every document
+                raise failed
             self._pause(self.settings.backoff * 2**attempt)
             attempt += 1
 
@@ -516,7 +519,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(*A-Z0-9])")
 
 def sentences(text: str) -> list[str]:
     """The text's sentences, Markdown links reduced to their words and emphasis marks dropped."""
-    found = []
+    found: list[str] = []
     for line in _BREAK.sub("\n", text).splitlines():
         line = _LINK.sub(r"\1", line)
         line = re.sub(r"[*_`#>]+", "", line).strip(" -=|\t")

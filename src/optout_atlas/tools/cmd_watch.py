@@ -15,9 +15,11 @@ from pathlib import Path
 
 import jinja2
 
-from optout_atlas import clock, watch
-from optout_atlas.cmd_linkcheck import DEFAULT_CONFIG, _config, _rewrite
+from optout_atlas import clock
 from optout_atlas.dataset import load_dataset
+from optout_atlas.tools import watch
+from optout_atlas.tools.cmd_linkcheck import DEFAULT_CONFIG, read_config
+from optout_atlas.tools.options import add_data_option
 
 DEFAULT_CACHE = Path(".cache/watch.json")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,7 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "GitHub API) for the versions recorded since the platform's last_verified, and show the "
         "changed passages about AI. Exit 0: nothing new; 1: changes to review; 2: could not check.",
     )
-    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
+    add_data_option(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
         "--since",
@@ -70,14 +72,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--time-limit", type=float, default=300.0, metavar="SECONDS", help="stop asking after this long"
     )
-    parser.add_argument(
-        "--rewrite",
-        type=_rewrite,
-        action="append",
-        default=[],
-        metavar="FROM=TO",
-        help="testing aid for --pages: fetch the pages of origin FROM from origin TO instead",
-    )
     parser.set_defaults(handler=run)
 
 
@@ -95,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"unknown platform: {', '.join(unknown)}", file=sys.stderr)
         return 2
-    settings = _config(args.config).settings
+    settings = read_config(args.config).settings
     cache = watch.WatchCache(args.cache, max_age=0 if args.no_cache else settings.cache_hours * 3600)
     fetcher = watch.Fetcher(
         settings,
@@ -103,7 +97,6 @@ def run(args: argparse.Namespace) -> int:
         token=os.environ.get("GITHUB_TOKEN") or None,
         cache=cache,
         time_limit=args.time_limit,
-        rewrites=args.rewrite,
     )
     try:
         reports = watch.watch(dataset, fetcher, since=args.since, platforms=args.platform, pages=args.pages)

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from optout_atlas import clock
-from optout_atlas.linkcheck import (
+from optout_atlas.tools.linkcheck import (
     OK,
     REDIRECTED,
     SKIPPED,
@@ -20,7 +20,6 @@ from optout_atlas.linkcheck import (
     LinkResult,
     Origin,
     Origins,
-    Rewrite,
     check_urls,
     data_urls,
     iso_time,
@@ -29,8 +28,8 @@ from optout_atlas.linkcheck import (
     merge,
     site_urls,
 )
+from optout_atlas.tools.options import add_data_option
 
-DEFAULT_DATA_DIR = Path("data")
 DEFAULT_CONFIG = Path("linkcheck.yml")
 DEFAULT_CACHE = Path(".cache/linkcheck.json")
 SITE_GROUP = "site pages"
@@ -44,7 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Check every URL in the data (mechanisms' url, sources' url and via), and with --site "
         "every external link of the built pages. Needs the network. Rules per host: linkcheck.yml.",
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory (default: data)")
+    add_data_option(parser)
     parser.add_argument(
         "--site", type=Path, metavar="DIR", help="also check the external links of this built site"
     )
@@ -71,16 +70,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="exit 1 when a URL ends in one of these, comma-separated (default: broken; any of "
         f"{', '.join(STATUSES)})",
     )
-    parser.add_argument(
-        "--rewrite",
-        type=_rewrite,
-        action="append",
-        default=[],
-        metavar="FROM=TO",
-        help="testing aid: fetch the URLs of origin FROM from origin TO instead "
-        "(https://example.com=http://127.0.0.1:8000), even when TO is a local address, which is"
-        " otherwise never asked; reports keep the original URLs",
-    )
     parser.set_defaults(handler=run)
 
 
@@ -99,19 +88,12 @@ def _cache_file(text: str) -> Path:
     return path
 
 
-def _rewrite(text: str) -> Rewrite:
-    try:
-        return Rewrite.parse(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from error
-
-
 def run(args: argparse.Namespace) -> int:
     """Check, print the report, and return 1 when a URL ends in a ``--fail-on`` status.
 
     Return 2, with no report, when no name lookup worked (offline): nothing could be checked.
     """
-    config = _config(args.config)
+    config = read_config(args.config)
     origins = data_urls(args.data, today=clock.today())
     if args.site:
         if not args.site.is_dir():
@@ -122,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     hosts = {urlsplit(url).hostname for url in origins}
     print(f"checking {len(origins)} URLs on {len(hosts)} hosts…", file=sys.stderr)
 
-    results = check_urls(origins, config, cache=cache, refresh=args.no_cache, rewrites=args.rewrite)
+    results = check_urls(origins, config, cache=cache, refresh=args.no_cache)
     if looks_offline(results.values()):
         print(
             f"no host name could be looked up ({len(results)} URLs): is this machine offline?",
@@ -137,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(r.status in args.fail_on for r in results.values()) else 0
 
 
-def _config(path: Path) -> Config:
+def read_config(path: Path) -> Config:
+    """``path`` checked and read; the default settings when the default file is absent."""
     if path == DEFAULT_CONFIG and not path.exists():
         print(f"no {path} here: default settings, no host rules", file=sys.stderr)
         return Config()

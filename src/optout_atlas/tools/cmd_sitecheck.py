@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from optout_atlas.sitecheck import scan_site
+from optout_atlas.tools.sitecheck import scan_site
 
 DEFAULT_SITE_DIR = Path("site")
 
