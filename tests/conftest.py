@@ -228,7 +228,7 @@ def dataset() -> Dataset:
     return load_dataset(ROOT / "data", today=real_today())
 
 
-def fixture_project(target: Path) -> Path:
+def fixture_project(target: Path, *, editable: tuple[str, ...] = ()) -> Path:
     """A project at ``target`` that builds the fixture platforms with the project's own site
     configuration: ``mkdocs.yml`` and ``mkdocs.offline.yml`` as they are, the real pages,
     templates, hooks and interface catalogs, and ``tests/fixtures/site/`` in place of the data
@@ -236,13 +236,17 @@ def fixture_project(target: Path) -> Path:
 
     The one place that decides where the fixture's data and catalogs come from. Files the build
     reads as data (the configuration, whose data directory is found beside its real path, and the
-    catalogs, which must be regular files) are copied; the rest is linked."""
+    catalogs, which must be regular files) are copied; the rest is linked, unless ``editable``
+    names it (``data``, ``docs``): then it is a copy the test may change."""
     target.mkdir(parents=True)
     for name in ("mkdocs.yml", "mkdocs.offline.yml"):
         shutil.copy(ROOT / name, target / name)
-    for part in ("docs", "overrides", "hooks"):
-        (target / part).symlink_to(ROOT / part, target_is_directory=True)
-    (target / "data").symlink_to(FIXTURE_SITE / "data", target_is_directory=True)
+    parts = {"docs": ROOT / "docs", "overrides": ROOT / "overrides", "hooks": ROOT / "hooks"}
+    for part, source in {**parts, "data": FIXTURE_SITE / "data"}.items():
+        if part in editable:
+            shutil.copytree(source, target / part)  # links inside (the schema) become copies
+        else:
+            (target / part).symlink_to(source, target_is_directory=True)
     locales = target / "locales"
     locales.mkdir()
     shutil.copy(ROOT / "locales" / "ui.pot", locales / "ui.pot")

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, mkdocs_build
+from conftest import TODAY, fixture_project, mkdocs_build
 
 pytestmark = pytest.mark.build
-
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data", "locales")
 
 
 def page(site: Path, path: str) -> BeautifulSoup:
@@ -204,15 +202,12 @@ def test_no_third_party_resources(site):
 
 
 @pytest.fixture
-def project(tmp_path: Path, site: Path) -> Path:
-    """A copy of the project whose site/ holds the last good build: the shared real build,
-    hard-linked (builds never write into an existing site/; they replace it whole)."""
-    target = tmp_path / "project"
-    target.mkdir()
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / part)
-    shutil.copytree(site, target / "site", copy_function=os.link)
+def project(tmp_path: Path, fixture_site: Path) -> Path:
+    """The fixture project with data and pages of its own to break, whose site/ holds the last
+    good build: the shared fixture build, hard-linked (builds never write into an existing
+    site/; they replace it whole)."""
+    target = fixture_project(tmp_path / "project", editable=("data", "docs"))
+    shutil.copytree(fixture_site, target / "site", copy_function=os.link)
     return target
 
 
@@ -221,19 +216,20 @@ def test_bad_data_fails_before_the_site_is_touched(project: Path):
     before = (site_dir / "index.html").read_bytes()
     guides = sorted(p.name for p in (site_dir / "guides").iterdir())
 
-    linkedin = project / "data" / "platforms" / "linkedin.yml"
-    text = linkedin.read_text()
-    text = text.replace("url: https://", "url: http://", 1)
-    text = text.replace("regions: [EU, EEA, CH, GB", "regions: [EU, EEA, CH, UK", 1)
-    linkedin.write_text(text)
+    alpha = project / "data" / "platforms" / "alpha.yml"
+    text = alpha.read_text()
+    assert "url: https://alpha.example/terms" in text and "  - regions: [EU, EEA, GB]" in text
+    text = text.replace("url: https://alpha.example/terms", "url: http://alpha.example/terms", 1)
+    text = text.replace("  - regions: [EU, EEA, GB]", "  - regions: [EU, EEA, UK]", 1)
+    alpha.write_text(text)
 
-    result = mkdocs_build(project, site_dir, language="en")
+    result = mkdocs_build(project, site_dir, language="en", today=TODAY)
     output = result.stdout + result.stderr
     assert result.returncode == 1
     assert "Traceback" not in output
     errors = [line for line in output.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 2
-    assert all(re.match(r"ERROR\s+-\s+data/platforms/linkedin\.yml:\d+:\d+: \S+: ", line) for line in errors)
+    assert all(re.match(r"ERROR\s+-\s+data/platforms/alpha\.yml:\d+:\d+: \S+: ", line) for line in errors)
     assert "the site directory was left as it was" in output
     assert (site_dir / "index.html").read_bytes() == before
     assert sorted(p.name for p in (site_dir / "guides").iterdir()) == guides
@@ -245,13 +241,13 @@ def test_a_build_failing_late_keeps_the_previous_site(project: Path):
 
     about = project / "docs" / "about.md"
     about.write_text(about.read_text() + "\nSee [a page that does not exist](missing.md).\n")
-    result = mkdocs_build(project, site_dir, language="en")
+    result = mkdocs_build(project, site_dir, language="en", today=TODAY)
     assert result.returncode == 1
     assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
     assert (site_dir / "about" / "index.html").read_bytes() == before
     assert not (project / "site.partial").exists()
 
     about.write_text(about.read_text().replace("See [a page that does not exist](missing.md).", "Fixed."))
-    assert mkdocs_build(project, site_dir, language="en").returncode == 0
+    assert mkdocs_build(project, site_dir, language="en", today=TODAY).returncode == 0
     assert (site_dir / "about" / "index.html").read_bytes() != before
     assert not (project / "site.partial").exists() and not (project / "site.previous").exists()
