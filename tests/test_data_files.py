@@ -17,8 +17,7 @@ import pytest
 import yaml
 from conftest import EXAMPLE, FIXTURE_SITE, ROOT, TODAY, line_of, real_today
 
-from optout_atlas.dataset import load_dataset
-from optout_atlas.problems import DataError
+from optout_atlas.dataset import DataError, load_dataset
 
 
 def validate(project: Path) -> subprocess.CompletedProcess:
@@ -168,7 +167,7 @@ def _used_fields(value: object, path: str = "", keyed: frozenset[str] = frozense
     return fields
 
 
-def test_fixture_platforms_fill_in_every_field_of_the_schema():
+def test_fixture_platforms_fill_in_every_field_of_the_schema() -> None:
     """The fixture site's platforms use every field a platform file can have, so that the
     tests of the site's code see each of them rendered. A field added to the schema fails here
     until a fixture platform uses it."""

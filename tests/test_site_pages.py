@@ -295,4 +295,7 @@ def test_guide_lists_its_myths_with_their_sources(fixture_site):
 def footnote(html: BeautifulSoup, ref) -> str:
     """The address of the source a footnote reference points at."""
     target = html.select_one(f'[id="{ref["href"][1:]}"]')
-    return target.select_one("a[href^='https://']")["href"]
+    assert target is not None, ref
+    link = target.select_one("a[href^='https://']")
+    assert link is not None, target
+    return str(link["href"])
