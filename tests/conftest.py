@@ -1,10 +1,12 @@
-"""Shared fixtures: a small valid data directory to break on purpose, a pinned clock for it, and
-the project's real site and data, checked against the real date.
+"""Shared fixtures: a small valid data directory to break on purpose, a pinned clock for it, a
+site built from fixture platforms, and the project's real site and data, checked against the real
+date.
 
 Two clocks, on purpose:
 
-- ``TODAY`` is the pinned date of the fixtures. Tests of the code run on ``EXAMPLE`` (or on data
-  written by the test) and assert exact dates and ages, so they pin the clock to ``TODAY``.
+- ``TODAY`` is the pinned date of the fixtures. Tests of the code run on ``EXAMPLE``, on the
+  fixture site (``fixture_site``, built from ``tests/fixtures/site/``) or on data written by the
+  test, and assert exact dates and ages, so they pin the clock to ``TODAY``.
 - ``real_today()`` is the date the tests run on. The project's own data (``data/``), the ``site``
   built from it and the ``dataset`` loaded from it are checked against it, as a reader would see
   them: a pull request with a source accessed today passes, one dated tomorrow does not.
@@ -24,12 +26,14 @@ import pytest
 from optout_atlas.dataset import Dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
 TODAY = dt.date(2026, 11, 22)  # the fixtures' clock; never used for the project's real data
 
 
 def real_today() -> dt.date:
     """Today's date, whatever ``OPTOUT_ATLAS_TODAY`` says in the caller's environment."""
     return dt.date.today()
+
 
 # A minimal valid platform. Tests replace one line at a time and assert on the line number, so
 # keep the line numbers of this text in mind when editing it (line 1 is the schema comment).
@@ -222,3 +226,56 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def dataset() -> Dataset:
     """The project's data in English, valid on the real date."""
     return load_dataset(ROOT / "data", today=real_today())
+
+
+def fixture_project(target: Path, *, editable: tuple[str, ...] = ()) -> Path:
+    """A project at ``target`` that builds the fixture platforms with the project's own site
+    configuration: ``mkdocs.yml`` and ``mkdocs.offline.yml`` as they are, the real pages,
+    templates, hooks and interface catalogs, and ``tests/fixtures/site/`` in place of the data
+    and the data catalogs.
+
+    The one place that decides where the fixture's data and catalogs come from. Files the build
+    reads as data (the configuration, whose data directory is found beside its real path, and the
+    catalogs, which must be regular files) are copied; the rest is linked, unless ``editable``
+    names it (``data``, ``docs``): then it is a copy the test may change."""
+    target.mkdir(parents=True)
+    for name in ("mkdocs.yml", "mkdocs.offline.yml"):
+        shutil.copy(ROOT / name, target / name)
+    parts = {"docs": ROOT / "docs", "overrides": ROOT / "overrides", "hooks": ROOT / "hooks"}
+    for part, source in {**parts, "data": FIXTURE_SITE / "data"}.items():
+        if part in editable:
+            shutil.copytree(source, target / part)  # links inside (the schema) become copies
+        else:
+            (target / part).symlink_to(source, target_is_directory=True)
+    locales = target / "locales"
+    locales.mkdir()
+    shutil.copy(ROOT / "locales" / "ui.pot", locales / "ui.pot")
+    for catalog in (FIXTURE_SITE / "locales").glob("*/LC_MESSAGES/data.po"):
+        folder = locales / catalog.relative_to(FIXTURE_SITE / "locales").parent
+        folder.mkdir(parents=True)
+        shutil.copy(catalog, folder / "data.po")
+        shutil.copy(ROOT / "locales" / folder.relative_to(locales) / "ui.po", folder / "ui.po")
+    return target
+
+
+# The fixture site's languages: English and the one other language its catalogs translate.
+FIXTURE_LANGUAGE = "de"
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture platforms (``tests/fixtures/site/data``) built as the project builds its own
+    site, strict and with zero warnings, on the pinned date, in English and German only (a few
+    seconds). Every test of what the site's code does with a field shares it."""
+    project = fixture_project(tmp_path_factory.mktemp("fixture") / "project")
+    site_dir = project / "site"
+    result = mkdocs_build(project, site_dir, language=FIXTURE_LANGUAGE, today=TODAY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def fixture_dataset() -> Dataset:
+    """The fixture platforms in English, as the fixture site's build loads them."""
+    return load_dataset(FIXTURE_SITE / "data", today=TODAY, languages=["en", FIXTURE_LANGUAGE])

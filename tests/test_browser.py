@@ -1,6 +1,10 @@
 """The site in a real browser (Debian's Chromium driven by Playwright): served under a sub-path,
 embedded in a page on another origin, and never contacting another host.
 
+What the pages do (language switcher, search, embedding, checklists, keyboard use, accessibility,
+the offline build) is tried on the fixture site, whose platforms fill in every field; that each
+real guide prints on one page is tried on the project's own site.
+
 Screenshots are saved under ``tests/artifacts/`` for people to look at."""
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, mkdocs_build
+from conftest import FIXTURE_LANGUAGE, ROOT, TODAY, fixture_project, mkdocs_build
 
 # Debian's chromium package; CHROMIUM names another build (the GitHub workflow uses Playwright's).
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -62,7 +66,16 @@ def _serve(handler, directory: Path):
 
 
 @pytest.fixture(scope="session")
-def site_url(site: Path):
+def site_url(fixture_site: Path):
+    """The fixture site, served under SUB_PATH."""
+    server = _serve(_SubPath, fixture_site)
+    yield f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def real_site_url(site: Path):
+    """The project's own site, served under SUB_PATH."""
     server = _serve(_SubPath, site)
     yield f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
     server.shutdown()
@@ -112,11 +125,11 @@ def _screenshot(page, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def host_page(site: Path, site_url: str, tmp_path_factory):
+def host_page(fixture_site: Path, site_url: str, tmp_path_factory):
     """An intranet page on another origin with the snippet copied from the guide, as an admin would."""
-    guide = BeautifulSoup((site / "guides" / "linkedin" / "index.html").read_text(), "html.parser")
+    guide = BeautifulSoup((fixture_site / "guides" / "alpha" / "index.html").read_text(), "html.parser")
     snippet = guide.select_one(".atlas-embed-snippet code").get_text()
-    snippet = snippet.replace("https://your-atlas-address.example/EMBED", f"{site_url}embed/linkedin/")
+    snippet = snippet.replace("https://your-atlas-address.example/EMBED", f"{site_url}embed/alpha/")
     folder = tmp_path_factory.mktemp("intranet")
     (folder / "index.html").write_text(
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Intranet</title></head>"
@@ -130,12 +143,12 @@ def host_page(site: Path, site_url: str, tmp_path_factory):
 def test_embed_in_another_origin_resizes_and_has_no_chrome(page, host_page, site_url):
     requests = _requests_of(page)
     page.goto(host_page)
-    frame_element = page.locator("#optout-atlas-linkedin")
+    frame_element = page.locator("#optout-atlas-alpha")
     page.wait_for_function(
-        "() => document.getElementById('optout-atlas-linkedin').style.height !== '1200px'", timeout=15000
+        "() => document.getElementById('optout-atlas-alpha').style.height !== '1200px'", timeout=15000
     )
-    frame = page.frame_locator("#optout-atlas-linkedin")
-    assert frame.locator("h1").inner_text().startswith("LinkedIn")
+    frame = page.frame_locator("#optout-atlas-alpha")
+    assert frame.locator("h1").inner_text().startswith("Alpha Social")
     assert frame.locator(".md-header, .md-sidebar, .md-footer").count() == 0
     content_bottom = frame.locator(".md-content").evaluate("e => Math.ceil(e.getBoundingClientRect().bottom)")
     assert content_bottom <= frame_element.bounding_box()["height"] <= content_bottom + 40
@@ -149,14 +162,15 @@ def test_embed_in_another_origin_resizes_and_has_no_chrome(page, host_page, site
     "path",
     [
         "",
-        "guides/linkedin/",
+        "guides/alpha/",
+        "guides/beta/",
         "compare/",
         "regions/ca/",
         "timeline/",
         "about/",
-        "embed/meta/",
+        "embed/alpha/",
         "de/",
-        "zh-Hant/guides/x/",
+        "de/guides/alpha/",
     ],
 )
 def test_pages_contact_no_other_host(page, site_url, path):
@@ -174,23 +188,30 @@ def test_pages_contact_no_other_host(page, site_url, path):
 
 
 def test_language_switcher_stays_on_the_page_under_the_sub_path(page, site_url):
-    page.goto(site_url + "guides/linkedin/")
+    page.goto(site_url + "guides/alpha/")
     page.locator(".md-select").first.hover()
     page.locator('a.md-select__link[hreflang="de"]').click()
     page.wait_for_load_state()
-    assert page.url == site_url + "de/guides/linkedin/"
+    assert page.url == site_url + "de/guides/alpha/"
     assert page.locator("html").get_attribute("lang") == "de"
+    page.locator(".md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="en"]').click()
+    page.wait_for_load_state()
+    assert page.url == site_url + "guides/alpha/"
     page.goto(site_url)
     page.locator(".md-select").first.hover()
-    page.locator('a.md-select__link[hreflang="fr"]').click()
+    page.locator('a.md-select__link[hreflang="de"]').click()
     page.wait_for_load_state()
-    assert page.url == site_url + "fr/"
+    assert page.url == site_url + "de/"
 
 
-def test_search_finds_pages_in_the_readers_language_under_the_sub_path(page, site_url):
-    page.goto(site_url + "de/guides/linkedin/")
+def test_search_finds_pages_in_the_readers_language_under_the_sub_path(page, real_site_url):
+    # On the full build: a build of two languages (ATLAS_LANGUAGE, as the fixture site is built)
+    # finds nothing at all.
+    first = sorted((ROOT / "data" / "platforms").glob("*.yml"))[0].stem
+    page.goto(real_site_url + f"de/guides/{first}/")
     page.keyboard.press("/")
-    page.locator("input.md-search__input").fill("Einstellungen")
+    page.locator("input.md-search__input").fill("Einstellung")
     results = page.locator(".md-search-result__item a")
     results.first.wait_for(timeout=15000)
     links = [results.nth(i).get_attribute("href") for i in range(min(results.count(), 5))]
@@ -199,7 +220,7 @@ def test_search_finds_pages_in_the_readers_language_under_the_sub_path(page, sit
 
 
 @pytest.mark.parametrize(
-    ("name", "path"), [("home", ""), ("guide", "guides/linkedin/"), ("embed", "embed/linkedin/")]
+    ("name", "path"), [("home", ""), ("guide", "guides/alpha/"), ("embed", "embed/alpha/")]
 )
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
 def test_screenshots(browser, site_url, name, path, width, height):
@@ -240,7 +261,7 @@ def _axe_violations(tab) -> list[str]:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize(
-    "path", ["", "guides/linkedin/", "compare/", "timeline/", "embed/meta/", "regions/ca/"]
+    "path", ["", "guides/alpha/", "guides/beta/", "compare/", "timeline/", "embed/alpha/", "regions/ca/"]
 )
 def test_axe_finds_no_wcag_violations(browser, site_url, language, path, scheme):
     _require_axe()  # before any page is loaded
@@ -262,17 +283,24 @@ def _pdf_pages(pdf: bytes) -> int:
     return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
 
 
-@pytest.mark.parametrize(
-    "platform", ["linkedin", "meta", "x", "reddit", "de/guides/meta", "fr/guides/meta", "zh-Hant/guides/meta"]
-)
-def test_printed_guide_is_a_one_page_handout(page, site_url, platform):
-    path = platform if "/" in platform else f"guides/{platform}"
-    page.goto(site_url + f"{path}/")
+def _printed_guides() -> list[str]:
+    """Every guide of the project's data in English, and the one from the largest data file (the
+    longest guide) in three languages whose text runs longer or wider than English."""
+    files = sorted((ROOT / "data" / "platforms").glob("*.yml"))
+    longest = max(files, key=lambda path: path.stat().st_size).stem
+    return [f"guides/{p.stem}" for p in files] + [
+        f"{language}/guides/{longest}" for language in ("de", "fr", "zh-Hant")
+    ]
+
+
+@pytest.mark.parametrize("path", _printed_guides())
+def test_printed_guide_is_a_one_page_handout(page, real_site_url, path):
+    page.goto(real_site_url + f"{path}/")
     page.wait_for_load_state("networkidle")
     page.emulate_media(media="print")
     handout = page.locator(".atlas-handout")
     assert handout.is_visible()
-    assert site_url + f"{path}/" in handout.inner_text()  # the page's address
+    assert real_site_url + f"{path}/" in handout.inner_text()  # the page's address
     assert page.locator("#sources").is_hidden() and page.locator("#timeline").is_hidden()
     pdf = page.pdf(format="A4", print_background=False)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -281,25 +309,19 @@ def test_printed_guide_is_a_one_page_handout(page, site_url, platform):
 
 
 def test_step_checklist_survives_a_reload(page, site_url):
-    page.goto(site_url + "guides/linkedin/")
-    boxes = page.locator(
-        "#generative-ai-setting ~ .atlas-steps input.atlas-step-done, .atlas-steps[data-atlas-mechanism='generative-ai-setting'] input.atlas-step-done"
-    )
+    page.goto(site_url + "guides/alpha/")
+    boxes = page.locator(".atlas-steps[data-atlas-mechanism='ai-training-setting'] input.atlas-step-done")
     first = boxes.first
     assert first.get_attribute("aria-label") == "Done: 1"
     assert not first.is_checked()
     first.check()
     page.reload()
-    again = page.locator(
-        ".atlas-steps[data-atlas-mechanism='generative-ai-setting'] input.atlas-step-done"
-    ).first
-    assert again.is_checked()
-    assert (
-        page.locator(".atlas-steps[data-atlas-mechanism='generative-ai-setting'] input.atlas-step-done")
-        .nth(1)
-        .is_checked()
-        is False
-    )
+    again = page.locator(".atlas-steps[data-atlas-mechanism='ai-training-setting'] input.atlas-step-done")
+    assert again.first.is_checked()
+    assert again.nth(1).is_checked() is False
+    # Another mechanism's list keeps its own state.
+    other = page.locator(".atlas-steps[data-atlas-mechanism='objection-form'] input.atlas-step-done")
+    assert other.count() == 2 and not other.first.is_checked()
 
 
 def test_keyboard_reaches_stop_it_now_from_the_home_page(page, site_url):
@@ -315,7 +337,7 @@ def test_keyboard_reaches_stop_it_now_from_the_home_page(page, site_url):
         pytest.fail("'Stop it now' cannot be reached with the Tab key")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url == site_url + "guides/linkedin/#generative-ai-setting"
+    assert page.url == site_url + "guides/alpha/#ai-training-setting"  # the first platform's first way
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -325,7 +347,7 @@ def test_reader_screenshots(browser, site_url, scheme, width, height):
     view, the colour scheme the reader asked for, and nothing wider than the screen."""
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     tab = context.new_page()
-    for name, path in (("home", ""), ("guide", "guides/meta/"), ("compare", "compare/")):
+    for name, path in (("home", ""), ("guide", "guides/alpha/"), ("compare", "compare/")):
         tab.goto(site_url + path)
         tab.wait_for_load_state("networkidle")
         heading = tab.locator("article h1")
@@ -347,9 +369,12 @@ def test_reader_screenshots(browser, site_url, scheme, width, height):
 
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory) -> Path:
-    """The offline build of the real data, in English and German (enough to switch language)."""
-    site_dir = tmp_path_factory.mktemp("offline") / "site-offline"
-    result = mkdocs_build(ROOT, site_dir, language="de", config="mkdocs.offline.yml")
+    """The offline build of the fixture site, in English and German (enough to switch language)."""
+    project = fixture_project(tmp_path_factory.mktemp("offline") / "project")
+    site_dir = project / "site-offline"
+    result = mkdocs_build(
+        project, site_dir, language=FIXTURE_LANGUAGE, today=TODAY, config="mkdocs.offline.yml"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return site_dir
 
@@ -359,10 +384,10 @@ def test_offline_build_opened_from_a_file_share(page, offline_site: Path):
 
     requests = _requests_of(page)
     page.add_init_script(RECORD_VIOLATIONS)
-    guide = offline_site / "guides" / "linkedin.html"
+    guide = offline_site / "guides" / "alpha.html"
     page.goto(guide.as_uri())
     page.wait_for_load_state("load")
-    assert page.locator("article h1").inner_text().startswith("LinkedIn")
+    assert page.locator("article h1").inner_text().startswith("Alpha Social")
     # From file:// too, the policy's 'self' allows the site's own scripts (the step checklist
     # is made by one) and refuses nothing the page does.
     assert page.locator(".atlas-step-done").count() > 0
@@ -374,11 +399,11 @@ def test_offline_build_opened_from_a_file_share(page, offline_site: Path):
         assert target.is_file(), href
     # The snippet names the embed page as it exists in this build.
     snippet = page.locator(".atlas-embed-snippet code").inner_text()
-    assert f'src="{(offline_site / "embed" / "linkedin.html").as_uri()}"' in snippet
+    assert f'src="{(offline_site / "embed" / "alpha.html").as_uri()}"' in snippet
     page.locator(".md-select").first.hover()
     page.locator('a.md-select__link[hreflang="de"]').click()
     page.wait_for_load_state()
-    assert page.url == (offline_site / "de" / "guides" / "linkedin.html").as_uri()
+    assert page.url == (offline_site / "de" / "guides" / "alpha.html").as_uri()
     assert [u for u in requests if "sitemap.xml" in u] == []
     assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
 
@@ -387,9 +412,9 @@ def test_offline_embed_snippet_works_under_a_sub_path(page, offline_site: Path, 
     server = _serve(_SubPath, offline_site)
     try:
         site = f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
-        page.goto(site + "guides/linkedin.html")
+        page.goto(site + "guides/alpha.html")
         snippet = page.locator(".atlas-embed-snippet code").inner_text()
-        assert f'src="{site}embed/linkedin.html"' in snippet
+        assert f'src="{site}embed/alpha.html"' in snippet
         (tmp_path / "index.html").write_text(
             f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Intranet</title></head>"
             f"<body>{snippet}</body></html>"
@@ -397,10 +422,10 @@ def test_offline_embed_snippet_works_under_a_sub_path(page, offline_site: Path, 
         host = _serve(_Quiet, tmp_path)
         try:
             page.goto(f"http://127.0.0.1:{host.server_port}/index.html")
-            frame = page.frame_locator("#optout-atlas-linkedin")
-            assert frame.locator("h1").inner_text(timeout=15000).startswith("LinkedIn")
+            frame = page.frame_locator("#optout-atlas-alpha")
+            assert frame.locator("h1").inner_text(timeout=15000).startswith("Alpha Social")
             page.wait_for_function(
-                "() => document.getElementById('optout-atlas-linkedin').style.height !== '1200px'",
+                "() => document.getElementById('optout-atlas-alpha').style.height !== '1200px'",
                 timeout=15000,
             )
         finally:

@@ -1,8 +1,12 @@
 """Files a pull request can put in the data directory, through `optout-atlas validate` as a
-contributor runs it: one line per problem with file:line, exit 1, no traceback, and quickly."""
+contributor runs it: one line per problem with file:line, exit 1, no traceback, and quickly.
+Then the data directories themselves: the fixture platforms fill in every field of the schema,
+and the project's data is valid on the real date."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -10,9 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, TODAY, line_of
+import yaml
+from conftest import EXAMPLE, FIXTURE_SITE, ROOT, TODAY, line_of, real_today
 
-from optout_atlas.dataset import load_dataset
+from optout_atlas.dataset import DataError, load_dataset
 
 
 def validate(project: Path) -> subprocess.CompletedProcess:
@@ -124,3 +129,78 @@ def test_other_files_in_the_platforms_folder_are_left_alone(data_dir: Path):
     (data_platforms := data_dir / "platforms" / "drafts").mkdir()
     (data_platforms / "draft.yaml").write_text(EXAMPLE)
     assert [p.id for p in load_dataset(data_dir, today=TODAY).platforms] == ["example"]
+
+
+# --------------------------------------------------------------------------------------------
+# The fixture platforms and the project's own data
+# --------------------------------------------------------------------------------------------
+
+
+def _schema_fields(schema: dict, node: dict, path: str = "") -> set[str]:
+    """Every field a platform file can have, as a path: ``mechanisms[].steps.web``; ``*`` for
+    a key of the file's choosing (a language of ``localized_labels``)."""
+    if "$ref" in node:
+        return _schema_fields(schema, schema["$defs"][node["$ref"].rsplit("/", 1)[1]], path)
+    fields: set[str] = set()
+    for option in node.get("anyOf", []):
+        fields |= _schema_fields(schema, option, path)
+    if "items" in node:
+        fields |= _schema_fields(schema, node["items"], f"{path}[]")
+    if isinstance(node.get("additionalProperties"), dict):
+        fields |= _schema_fields(schema, node["additionalProperties"], f"{path}.*")
+    for name, child in node.get("properties", {}).items():
+        child_path = f"{path}.{name}".lstrip(".")
+        fields |= {child_path} | _schema_fields(schema, child, child_path)
+    return fields
+
+
+def _used_fields(value: object, path: str = "", keyed: frozenset[str] = frozenset()) -> set[str]:
+    """Every field present in a loaded platform file, as :func:`_schema_fields` writes it."""
+    if isinstance(value, list):
+        return set().union(*(_used_fields(item, f"{path}[]", keyed) for item in value))
+    if not isinstance(value, dict):
+        return set()
+    fields: set[str] = set()
+    for name, child in value.items():
+        child_path = f"{path}.*" if path in keyed else f"{path}.{name}".lstrip(".")
+        fields |= {child_path} | _used_fields(child, child_path, keyed)
+    return fields
+
+
+def test_fixture_platforms_fill_in_every_field_of_the_schema() -> None:
+    """The fixture site's platforms use every field a platform file can have, so that the
+    tests of the site's code see each of them rendered. A field added to the schema fails here
+    until a fixture platform uses it."""
+    schema = json.loads((ROOT / "data" / "schema" / "platform.schema.json").read_text(encoding="utf-8"))
+    possible = _schema_fields(schema, schema)
+    keyed = frozenset(path.split(".*", 1)[0] for path in possible if ".*" in path)
+    used: set[str] = set()
+    for path in sorted((FIXTURE_SITE / "data" / "platforms").glob("*.yml")):
+        used |= _used_fields(yaml.safe_load(path.read_text(encoding="utf-8")), keyed=keyed)
+    assert "mechanisms[].localized_labels.*.sources" in possible  # the walk reaches nested fields
+    assert sorted(possible - used) == [], "use these fields in tests/fixtures/site/data/platforms/"
+
+
+def test_fixture_platforms_are_valid_on_the_pinned_date():
+    dataset = load_dataset(FIXTURE_SITE / "data", today=TODAY, languages=["en", "de"])
+    assert [p.id for p in dataset.platforms] == ["alpha", "beta"]
+
+
+def test_project_data_is_valid_on_the_real_date_and_not_before_its_newest_date():
+    """The project's data, checked as a reader sees it on the real date. The check of dates is
+    live: the day before the newest date in the data, the same data is refused."""
+    data = ROOT / "data"
+    dataset = load_dataset(data, today=real_today())
+    newest = max(
+        date
+        for platform in dataset.platforms
+        for date in (
+            platform.last_verified,
+            *(source.accessed for source in platform.sources.values()),
+            *(m.last_verified for m in platform.mechanisms if m.last_verified),
+        )
+    )
+    assert newest <= real_today()
+    with pytest.raises(DataError) as refused:
+        load_dataset(data, today=newest - dt.timedelta(days=1))
+    assert any(newest.isoformat() in str(problem) for problem in refused.value.problems)

@@ -9,7 +9,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY, real_today
+import yaml
+from conftest import FIXTURE_SITE, ROOT, TODAY, real_today
 
 from optout_atlas import freshness
 from optout_atlas.dataset import load_dataset
@@ -96,7 +97,10 @@ def test_readers_see_a_stale_banner_and_how_long_ago(data_dir):
     assert "Steps last confirmed on November 3, 2025 (may have changed)" not in fresh
     stale = guide(data_dir, TODAY)
     assert '!!! warning atlas-stale "This guide may be out of date"' in stale
-    assert "Policy confirmed on November 3, 2025: Example may have changed its policy or its settings since." in stale
+    assert (
+        "Policy confirmed on November 3, 2025: Example may have changed its policy or its settings since."
+        in stale
+    )
     assert "Policy confirmed on November 3, 2025 (13 months ago)." in stale
     assert "Steps last confirmed on November 3, 2025 (may have changed)" in stale
 
@@ -146,26 +150,66 @@ def test_freshness_command(data_dir, monkeypatch, capsys):
     assert "nothing stale on 2026-11-22" in capsys.readouterr().out
 
 
-def test_project_report_and_guides_agree_on_the_real_date(capsys, monkeypatch):
-    """On the project's data and the real date, `optout-atlas freshness` lists exactly what the
-    rules call stale, and a guide carries the out-of-date notice exactly when its platform is
-    listed. Each stale item is also shown in the pytest summary, so maintainers see it."""
+def test_report_and_guides_agree_on_the_fixture_platforms(capsys, monkeypatch):
+    """On the pinned date, `optout-atlas freshness` lists exactly what is due on the fixture
+    platforms (beta, checked on 2026-01-10 with the default 90 days, and alpha's unconfirmed
+    objection form), and only beta's guide says it may be out of date."""
+    monkeypatch.setenv("OPTOUT_ATLAS_TODAY", TODAY.isoformat())
+    monkeypatch.chdir(ROOT)
+    data = FIXTURE_SITE.relative_to(ROOT) / "data"
+    assert main(["freshness", "--data", str(data)]) == 0  # a report; only --strict fails on it
+    alpha, beta = (data / "platforms" / f"{name}.yml" for name in ("alpha", "beta"))
+    assert capsys.readouterr().out.splitlines() == [
+        f"{alpha.as_posix()}: alpha mechanism objection-form: never confirmed by a check or dated source",
+        f"{beta.as_posix()}: beta: last checked 2026-01-10, stale since 2026-04-10 (226 days)",
+        f"{beta.as_posix()}: beta mechanism delete-posts: last checked 2026-01-10, stale since 2026-04-10 (226 days)",
+        f"{beta.as_posix()}: beta source beta-policy: last checked 2026-01-10, stale since 2026-04-10 (226 days)",
+        "stale on 2026-11-22: 1 platform, 2 mechanisms, 1 source",
+    ]
+    assert main(["freshness", "--data", str(data), "--strict"]) == 1
+    dataset = load_dataset(data, today=TODAY)
+    renderer = Renderer(ROOT / "overrides", today=TODAY)
+    notices = {p.id: "This guide may be out of date" in renderer.guide(dataset, p) for p in dataset.platforms}
+    assert notices == {"alpha": False, "beta": True}
+
+
+def _overdue_platforms(data: Path, today: dt.date) -> set[str]:
+    """The platforms whose policy check is overdue on ``today``, read from the files themselves
+    (last_verified plus review_interval_days, 90 by default): the rule as the schema states it,
+    independent of the code under test."""
+    overdue = set()
+    for path in sorted((data / "platforms").glob("*.yml")):
+        platform = yaml.safe_load(path.read_text(encoding="utf-8"))
+        days = platform.get("review_interval_days", 90)
+        if today > platform["last_verified"] + dt.timedelta(days=days):
+            overdue.add(platform["id"])
+    return overdue
+
+
+def test_project_data_due_for_review_is_reported_as_warnings(capsys, monkeypatch):
+    """The project's data on the real date: stale data never fails the report (only --strict
+    does, in the scheduled checks), the report names exactly the platforms whose check is overdue,
+    and each stale item is shown in the pytest summary, so that maintainers see it."""
     today = real_today()
     monkeypatch.delenv("OPTOUT_ATLAS_TODAY", raising=False)
     monkeypatch.chdir(ROOT)
-    dataset = load_dataset(Path("data"), today=today)  # as the command loads it
-    stale = freshness.stale_entries(dataset.platforms, today)
-    assert main(["freshness"]) == 0  # a report; only --strict fails on it
-    report = capsys.readouterr().out
-    for entry in stale:
-        assert f"{entry.path}: {entry.describe(today)}" in report
-        warnings.warn(StaleDataWarning(entry.describe(today)), stacklevel=1)
-    assert report.count("\n") == len(stale) + 1  # one line each and the summary
-    renderer = Renderer(ROOT / "overrides", today=today)
-    for platform in dataset.platforms:
-        listed = any(entry.kind == "platform" and entry.platform == platform.id for entry in stale)
-        assert listed == freshness.platform_is_stale(platform, today)
-        assert ("This guide may be out of date" in renderer.guide(dataset, platform)) == listed
+    assert main(["freshness", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["today"] == today.isoformat()
+    named = {entry["platform"] for entry in report["stale"] if entry["kind"] == "platform"}
+    assert named == _overdue_platforms(ROOT / "data", today)
+    for entry in report["stale"]:
+        assert (ROOT / entry["file"]).is_file(), entry
+        checked = entry["last_checked"]
+        state = (
+            f"last checked {checked}, stale since {entry['stale_since']}" if checked else "never confirmed"
+        )
+        warnings.warn(
+            StaleDataWarning(f"{entry['file']}: {entry['kind']} {entry['item']}: {state}"), stacklevel=1
+        )
+    strict = main(["freshness", "--strict"])
+    capsys.readouterr()
+    assert strict == (1 if report["stale"] else 0)
 
 
 @pytest.mark.parametrize("days", [0, 89, 90])

@@ -1,5 +1,9 @@
 """The generated pages beyond the guides, in every language: comparison, category tables,
-region pages, timeline and feeds. Asserted on the real strict build."""
+region pages, timeline and feeds.
+
+Two builds: what the code does with each field is asserted on the fixture site (fixture
+platforms ``alpha`` and ``beta``, in English and German, on the pinned date); that every page of
+the project's own data exists and agrees with that data is asserted on the real strict build."""
 
 from __future__ import annotations
 
@@ -112,7 +116,7 @@ def test_one_table_per_data_category(site, dataset):
 
 def test_every_region_in_the_data_has_a_page_that_answers_for_each_platform(site, dataset):
     codes = views.region_codes(dataset.platforms)
-    assert {"US", "GB", "EU", "EEA", "CH", "CA", "HK", "BR", "AU", "ID"} <= set(codes)
+    assert codes
     index = page(site, "en", "regions/index.html")
     for code in codes:
         assert index.select_one(f'a[href="{code.lower()}/"]'), code
@@ -121,13 +125,23 @@ def test_every_region_in_the_data_has_a_page_that_answers_for_each_platform(site
         assert headings == [p.name for p in dataset.platforms]
 
 
-def test_canada_reader_finds_each_platform_and_its_steps_in_two_clicks(site, dataset):
-    home = page(site, "en", "index.html")
+def test_fixture_regions_are_the_regions_its_platforms_name(fixture_site, fixture_dataset):
+    """A region page for each group or country a platform names, none for OTHER."""
+    assert sorted(views.region_codes(fixture_dataset.platforms)) == ["CA", "EEA", "EU", "GB"]
+    pages = sorted(p.name for p in (fixture_site / "regions").iterdir() if p.is_dir())
+    assert pages == ["ca", "eea", "eu", "gb"]
+
+
+def test_canada_reader_finds_each_platform_and_its_steps_in_two_clicks(fixture_site):
+    home = page(fixture_site, "en", "index.html")
     assert home.select_one('.atlas-region-picker a[href="regions/ca/"]')  # click 1
-    canada = page(site, "en", "regions/ca/index.html")
-    linkedin = canada.select_one("h2#linkedin").find_next("ul")
-    link = linkedin.select_one("a")["href"]  # click 2 lands on the steps
-    assert link == "../../guides/linkedin/#generative-ai-setting"
+    canada = page(fixture_site, "en", "regions/ca/index.html")
+    assert [words(h) for h in canada.select("article h2")] == ["Alpha Social", "Beta Forum"]
+    alpha = canada.select_one("h2#alpha").find_next("ul")
+    link = alpha.select_one("a")["href"]  # click 2 lands on the steps
+    assert link == "../../guides/alpha/#ai-training-setting"
+    guide = page(fixture_site, "en", "guides/alpha/index.html")
+    assert guide.select_one("h3#ai-training-setting")  # the anchor exists
 
 
 def test_timeline_is_in_date_order_with_localised_dates(site, dataset):
@@ -143,10 +157,13 @@ def test_timeline_is_in_date_order_with_localised_dates(site, dataset):
         assert words(day) == expected
 
 
-def test_german_pages_use_german_dates_and_region_names(site):
-    guide = words(page(site, "de", "guides/linkedin/index.html").select_one("article"))
-    assert "3. November 2025" in guide
+def test_german_pages_use_german_dates_and_region_names(fixture_site):
+    guide = words(page(fixture_site, "de", "guides/alpha/index.html").select_one("article"))
+    assert "3. November 2025" in guide  # the training start, 2025-11-03
+    assert "etwa Juni 2025" in guide  # the approximate pause, 2025-06
     assert "Kanada" in guide
+    english = words(page(fixture_site, "en", "guides/alpha/index.html").select_one("article"))
+    assert "November 3, 2025" in english and "about June 2025" in english and "Canada" in english
 
 
 @pytest.mark.parametrize("language", ["en", "de", "zh-Hant"])
@@ -171,16 +188,25 @@ def test_feed_is_valid_atom_newest_first(site, dataset, language):
     assert parsed.feed.language == language
 
 
-def test_every_page_links_its_languages_feed(site):
-    head = page(site, "de", "guides/linkedin/index.html").select_one('link[type="application/atom+xml"]')
-    assert head["href"] == "../../feed.xml"  # relative to de/guides/linkedin/ → de/feed.xml
-    assert (site / "de" / "feed.xml").is_file()
+def test_every_page_links_its_languages_feed(fixture_site):
+    head = page(fixture_site, "de", "guides/alpha/index.html").select_one('link[type="application/atom+xml"]')
+    assert head["href"] == "../../feed.xml"  # relative to de/guides/alpha/ → de/feed.xml
+    assert (fixture_site / "de" / "feed.xml").is_file()
+    head = page(fixture_site, "en", "guides/alpha/index.html").select_one('link[type="application/atom+xml"]')
+    assert head["href"] == "../../feed.xml"  # → feed.xml, the English one
+    root = ET.parse(fixture_site / "de" / "feed.xml").getroot()
+    titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
+    assert len(titles) == 3 and all(title.startswith("Alpha Social") for title in titles)
 
 
-@pytest.mark.parametrize("language", ["en", "it"])
-def test_no_markup_leaks_into_the_text(site, language):
+@pytest.mark.parametrize(
+    ("built", "language"), [("site", "en"), ("site", "it"), ("fixture_site", "en"), ("fixture_site", "de")]
+)
+def test_no_markup_leaks_into_the_text(request, built, language):
     """Generated Markdown that did not render (a lost blank line, an unknown shortcode) shows up
-    as stray syntax in the text a reader sees."""
+    as stray syntax in the text a reader sees: on the real pages, and on the fixture's, which
+    fill in every field."""
+    site = request.getfixturevalue(built)
     root = site if language == "en" else site / language
     leftovers = ("{:", '=== "', "[^", ":material-", "**", "{{", "{%")
     for html_file in root.rglob("index.html"):
@@ -226,22 +252,50 @@ def test_comparison_has_faq_json_ld_for_every_question(site, dataset):
     assert [q["name"] for q in faq["mainEntity"]] == [c.question for c in dataset.categories.values()]
 
 
-def test_open_graph_and_descriptions_in_the_pages_language(site):
-    html = page(site, "de", "guides/linkedin/index.html")
-    assert html.select_one('meta[property="og:locale"]')["content"] == "de"
-    assert html.select_one('meta[property="og:title"]')["content"].startswith("LinkedIn")
-    description = html.select_one('meta[name="description"]')["content"]
-    assert description == html.select_one('meta[property="og:description"]')["content"]
-    assert (
-        description
-        != page(site, "en", "guides/linkedin/index.html").select_one('meta[name="description"]')["content"]
-    )
+def test_open_graph_and_descriptions_in_the_pages_language(fixture_site):
+    german = page(fixture_site, "de", "guides/alpha/index.html")
+    english = page(fixture_site, "en", "guides/alpha/index.html")
+    assert german.select_one('meta[property="og:locale"]')["content"] == "de"
+    assert english.select_one('meta[property="og:locale"]')["content"] == "en"
+    assert german.select_one('meta[property="og:title"]')["content"].startswith("Alpha Social")
+    for html, start in ((german, "Alpha trainiert KI"), (english, "Alpha trains AI")):
+        description = html.select_one('meta[name="description"]')["content"]
+        assert description.startswith(start)  # the summary, translated where the catalog has it
+        assert description == html.select_one('meta[property="og:description"]')["content"]
 
 
-def test_every_guide_lists_its_myths_with_sources(site, dataset):
-    for platform in dataset.platforms:
-        html = page(site, "en", f"guides/{platform.id}/index.html")
-        items = html.select("h2#myths ~ ul li") if platform.myths else []
-        assert len(items) >= len(platform.myths)
-        for item in items[: len(platform.myths)]:
-            assert item.select("a.footnote-ref"), platform.id
+@pytest.mark.xfail(strict=True, reason="the summary's bold markers reach the description unrendered")
+def test_descriptions_are_plain_text(fixture_site):
+    """A search result or a link preview shows the description as it is: no Markdown in it."""
+    for language in ("en", "de"):
+        for path in ("guides/alpha/index.html", "embed/alpha/index.html"):
+            html = page(fixture_site, language, path)
+            for selector in ('meta[name="description"]', 'meta[property="og:description"]'):
+                assert "**" not in html.select_one(selector)["content"], (language, path, selector)
+
+
+def test_guide_lists_its_myths_with_their_sources(fixture_site):
+    html = page(fixture_site, "en", "guides/alpha/index.html")
+    items = html.select_one("h2#myths").find_next("ul").find_all("li", recursive=False)
+    assert [words(item) for item in items] == [
+        "Posting a notice on your profile that forbids AI training does not stop it.",
+        "Deleting the app does not switch AI training off.",
+    ]
+    assert items[1].select_one("strong").get_text() == "AI training"  # a label, in bold
+    # Each myth cites its sources: one footnote for the blog, two for the help page and the news.
+    cited = [[footnote(html, ref) for ref in item.select("a.footnote-ref")] for item in items]
+    assert cited == [
+        ["https://blog.example.net/alpha-opt-out"],
+        ["https://alpha.example/help/ai", "https://news.example.org/alpha-ai"],
+    ]
+    beta = page(fixture_site, "en", "guides/beta/index.html")
+    assert beta.select_one("h2#myths") is None  # no myths, no empty section
+
+
+def footnote(html: BeautifulSoup, ref) -> str:
+    """The address of the source a footnote reference points at."""
+    target = html.select_one(f'[id="{ref["href"][1:]}"]')
+    assert target is not None, ref
+    link = target.select_one("a[href^='https://']")
+    assert link is not None, target
+    return str(link["href"])
