@@ -216,19 +216,22 @@ _COMMAND = re.compile(r"(?:^|[\s/])optout-atlas((?:[ \t]+[^\s#][^\s]*)*)")
 
 def shown_commands(markdown: str) -> list[str]:
     """The arguments of every ``optout-atlas`` command a Markdown text shows as code (in a code
-    block or a code span), without a shell comment after it."""
+    block or a code span), without a shell comment after it. The program's name alone (`optout-atlas`)
+    names the tool rather than showing a command."""
     code = [*_FENCED.findall(markdown), *_SPAN.findall(_FENCED.sub("", markdown))]
     return [
         match.group(1).strip()
         for text in code
         for line in text.splitlines()
         for match in _COMMAND.finditer(line.split("  #")[0])
+        if match.group(1).strip()
     ]
 
 
 def test_shown_commands_are_found_in_blocks_and_spans():
     text = (
-        "Run `optout-atlas validate` first; optout-atlas in prose is not a command.\n\n"
+        "Run `optout-atlas validate` first; optout-atlas in prose is not a command, nor is"
+        " `optout-atlas` alone.\n\n"
         "   ```sh\n   .venv/bin/optout-atlas translations --check   # a comment\n   ```\n"
     )
     assert shown_commands(text) == ["translations --check", "validate"]
