@@ -264,7 +264,6 @@ def test_open_graph_and_descriptions_in_the_pages_language(fixture_site):
         assert description == html.select_one('meta[property="og:description"]')["content"]
 
 
-@pytest.mark.xfail(strict=True, reason="the summary's bold markers reach the description unrendered")
 def test_descriptions_are_plain_text(fixture_site):
     """A search result or a link preview shows the description as it is: no Markdown in it."""
     for language in ("en", "de"):

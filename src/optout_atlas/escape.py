@@ -167,6 +167,20 @@ def markdown(value: object, *, line_start: bool = True) -> Markdown:
     return Markdown(_escape_block_start(escaped) if line_start else escaped)
 
 
+def markdown_paragraphs(value: object) -> Markdown:
+    """``value`` as literal Markdown paragraphs: each run of text between blank lines (the one
+    break a field that may hold paragraphs keeps) is escaped as :func:`markdown` escapes a line."""
+    if isinstance(value, Markdown):
+        return value
+    paragraphs = _PARAGRAPH_BREAK.split(str(value).strip())
+    if isinstance(value, Untranslated):
+        return Markdown("\n\n".join(markdown(Untranslated(p)) for p in paragraphs if p.strip()))
+    return Markdown("\n\n".join(markdown(p) for p in paragraphs if p.strip()))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
 def markdown_line(value: Markdown) -> Markdown:
     """``value`` (escaped Markdown, perhaps put together from pieces) with a start that cannot
     open a block: "%(count)s. step" filled in with "1" would otherwise be a numbered list."""
@@ -194,8 +208,8 @@ def plain_text(value: object) -> str:
 
     Only the references that :func:`markdown` writes are decoded (not every name HTML knows:
     ``&copy`` in an address's query must stay as it is)."""
-    if not hasattr(value, "__html__"):
-        return clean(str(value))
+    if not hasattr(value, "__html__"):  # text from the data: its one piece of Markdown is **bold**
+        return clean(BOLD.sub(r"\1", str(value)))
     text = _TAG.sub("", _OWN_MARKUP.sub("", str(value.__html__())))
     return clean(_OWN_REFERENCES.sub(lambda m: chr(int(m[1])) if m[1] else _NAMED[m[2]], text))
 
