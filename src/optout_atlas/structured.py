@@ -4,6 +4,8 @@ questions. Plain text only: the **label** markers of the data are removed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from optout_atlas import views
 from optout_atlas.model import Mechanism, Platform
 
@@ -12,8 +14,9 @@ def plain(text: str) -> str:
     return " ".join(str(text).replace("**", "").split())
 
 
-def howto(mechanism: Mechanism, *, url: str, language: str, surface_names: dict[str, str]) -> dict:
-    """One way to stop AI training, as a schema.org HowTo with a section per surface."""
+def howto(mechanism: Mechanism, *, url: str, language: str, surface_name: Callable[[str], str]) -> dict:
+    """One way to stop AI training, as a schema.org HowTo with a section per surface
+    (``surface_name``: a surface's name in ``language``)."""
     data: dict = {
         "@type": "HowTo",
         "name": plain(mechanism.title),
@@ -21,7 +24,7 @@ def howto(mechanism: Mechanism, *, url: str, language: str, surface_names: dict[
         "step": [
             {
                 "@type": "HowToSection",
-                "name": surface_names.get(surface, surface),
+                "name": surface_name(surface),
                 "itemListElement": [
                     {"@type": "HowToStep", "position": n, "text": plain(step)}
                     for n, step in enumerate(mechanism.steps[surface], start=1)
@@ -37,10 +40,10 @@ def howto(mechanism: Mechanism, *, url: str, language: str, surface_names: dict[
     return data
 
 
-def guide(platform: Platform, *, url: str, language: str, surface_names: dict[str, str]) -> dict:
+def guide(platform: Platform, *, url: str, language: str, surface_name: Callable[[str], str]) -> dict:
     """The JSON-LD of a guide: its stopping mechanisms as HowTo items."""
     items = [
-        howto(m, url=url, language=language, surface_names=surface_names)
+        howto(m, url=url, language=language, surface_name=surface_name)
         for m in platform.mechanisms
         if m.kind in views.STOPPING_KINDS
     ]
