@@ -14,7 +14,7 @@ from conftest import ROOT, TODAY, real_today
 from optout_atlas import freshness
 from optout_atlas.cli import main
 from optout_atlas.dataset import load_dataset
-from optout_atlas.render import Renderer
+from optout_atlas.render import Templates
 
 VERIFIED = dt.date(2025, 11, 3)  # the example's last_verified and training start
 
@@ -75,7 +75,7 @@ def test_stale_entries_say_since_when(data_dir):
 def guide(data_dir, today: dt.date) -> str:
     """The example's guide as built on ``today`` (the data itself is valid as of TODAY)."""
     dataset = load_dataset(data_dir, today=TODAY)
-    return Renderer(ROOT / "overrides", today=today).guide(dataset, dataset.platforms[0])
+    return Templates(ROOT / "overrides", today=today).renderer(dataset).guide(dataset.platforms[0])
 
 
 def test_deadline_reads_correctly_before_and_after_it_passes(data_dir):
@@ -161,11 +161,11 @@ def test_project_report_and_guides_agree_on_the_real_date(capsys, monkeypatch):
         assert f"{entry.path}: {entry.describe(today)}" in report
         warnings.warn(StaleDataWarning(entry.describe(today)), stacklevel=1)
     assert report.count("\n") == len(stale) + 1  # one line each and the summary
-    renderer = Renderer(ROOT / "overrides", today=today)
+    templates = Templates(ROOT / "overrides", today=today)
     for platform in dataset.platforms:
         listed = any(entry.kind == "platform" and entry.platform == platform.id for entry in stale)
         assert listed == freshness.platform_is_stale(platform, today)
-        assert ("This guide may be out of date" in renderer.guide(dataset, platform)) == listed
+        assert ("This guide may be out of date" in templates.renderer(dataset).guide(platform)) == listed
 
 
 @pytest.mark.parametrize("days", [0, 89, 90])

@@ -81,7 +81,7 @@ def _xml_output(value: object) -> object:
     return escape.xml_text(value)
 
 
-class _Macros:
+class PageMacros:
     """The macros of ``macros.md.j2`` as the page templates call them: each returns markup
     whatever the template that calls it. (Jinja passes a macro the caller's evaluation context,
     whose autoescaping decides what the macro returns, and the page templates are not
@@ -214,7 +214,7 @@ class Templates:
             return self.xml_env.get_template(template).render(**context)
         # The macros are loaded once per page: Jinja checks the file each time, so an edited
         # macros.md.j2 shows at the next page that ``mkdocs serve`` renders.
-        macros = _Macros(self.env.get_template(MACROS).module)
+        macros = PageMacros(self.env.get_template(MACROS).module)
         return self.env.get_template(template).render(m=macros, **context)
 
     def stale_translation_notice(self) -> str:
