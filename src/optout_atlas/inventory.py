@@ -69,17 +69,17 @@ def badge_subjects(renderer: Renderer) -> Sequence[tuple[Platform, str | None]]:
     return subjects
 
 
-def export_schema(renderer: Renderer) -> Sequence[dict]:
+def export_schema(renderer: Renderer) -> Sequence[dict[str, Any]]:
     """The export's JSON Schema: one for the site, written with the default language."""
     if not _is_default(renderer):
         return ()
     return (export.export_schema(renderer.dataset.data_dir / "schema"),)
 
 
-def export_documents(renderer: Renderer) -> Sequence[tuple[str, dict]]:
+def export_documents(renderer: Renderer) -> Sequence[tuple[str, dict[str, Any]]]:
     """The whole export and each platform's part of it, by name under the language's folder."""
     whole = export.export_document(renderer.dataset, generated=renderer.templates.today)
-    documents = [("data.json", whole)]
+    documents: list[tuple[str, dict[str, Any]]] = [("data.json", whole)]
     documents += [
         (f"platforms/{platform_id}.json", document)
         for platform_id, document in export.platform_documents(whole)
@@ -107,7 +107,7 @@ def _badge_path(renderer: Renderer, subject: tuple[Platform, str | None]) -> str
     return f"{_language_dir(renderer)}badges/{name}"
 
 
-def _export_path(renderer: Renderer, subject: tuple[str, dict]) -> str:
+def _export_path(renderer: Renderer, subject: tuple[str, dict[str, Any]]) -> str:
     return f"{EXPORT_DIR}{_language_dir(renderer)}{subject[0]}"
 
 

@@ -5,6 +5,7 @@ questions. Plain text only: the **label** markers of the data are removed."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from optout_atlas import views
 from optout_atlas.model import Mechanism, Platform
@@ -14,10 +15,12 @@ def plain(text: str) -> str:
     return " ".join(str(text).replace("**", "").split())
 
 
-def howto(mechanism: Mechanism, *, url: str, language: str, surface_name: Callable[[str], str]) -> dict:
+def howto(
+    mechanism: Mechanism, *, url: str, language: str, surface_name: Callable[[str], str]
+) -> dict[str, Any]:
     """One way to stop AI training, as a schema.org HowTo with a section per surface
     (``surface_name``: a surface's name in ``language``)."""
-    data: dict = {
+    data: dict[str, Any] = {
         "@type": "HowTo",
         "name": plain(mechanism.title),
         "inLanguage": language,
@@ -40,7 +43,9 @@ def howto(mechanism: Mechanism, *, url: str, language: str, surface_name: Callab
     return data
 
 
-def guide(platform: Platform, *, url: str, language: str, surface_name: Callable[[str], str]) -> dict:
+def guide(
+    platform: Platform, *, url: str, language: str, surface_name: Callable[[str], str]
+) -> dict[str, Any]:
     """The JSON-LD of a guide: its stopping mechanisms as HowTo items."""
     items = [
         howto(m, url=url, language=language, surface_name=surface_name)
@@ -50,7 +55,7 @@ def guide(platform: Platform, *, url: str, language: str, surface_name: Callable
     return {"@context": "https://schema.org", "@graph": items}
 
 
-def faq(questions: list[tuple[str, str]], *, language: str) -> dict:
+def faq(questions: list[tuple[str, str]], *, language: str) -> dict[str, Any]:
     """A FAQPage from (question, answer) pairs."""
     return {
         "@context": "https://schema.org",
