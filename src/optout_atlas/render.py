@@ -41,7 +41,7 @@ from optout_atlas.addresses import Addresses
 from optout_atlas.dataset import Dataset
 from optout_atlas.escape import Markdown, Xml
 from optout_atlas.locale_format import LocaleFormat, sort_key
-from optout_atlas.model import Platform
+from optout_atlas.model import Mechanism, Platform
 from optout_atlas.regions import OTHER
 from optout_atlas.translation import translator
 from optout_atlas.vocabulary import Vocabulary
@@ -51,6 +51,8 @@ TEMPLATE_DIR = "atlas"
 XML_TEMPLATES = (".xml.j2", ".svg.j2")
 # The page templates' macros: words and icons for the data's vocabularies.
 MACROS = "macros.md.j2"
+# The statuses of data uses that a guide lists, in its order.
+USE_STATUSES = ("used", "excluded", "disputed")
 # Jinja's filters that return markup without escaping for Markdown: absent from the page
 # templates, so that no template can mark a data value as safe.
 _UNSAFE_FILTERS = ("safe", "forceescape", "tojson", "urlize", "xmlattr")
@@ -161,9 +163,7 @@ class Templates:
             **settings,
         )
         env.filters.update(date=self.format.date, ago=self.format.ago)
-        env.globals.update(
-            views=views, freshness=freshness, language=self.language, today=self.today, fail=_fail
-        )
+        env.globals.update(language=self.language, fail=_fail)
         env.tests["untranslated"] = escape.is_untranslated
         return env
 
@@ -266,10 +266,18 @@ class Renderer:
 
     def guide(self, platform: Platform) -> str:
         page_url = self.addresses.guide_url(platform)
+        today = self.templates.today
+        rows = views.region_rows(platform, self.dataset.regions)
         return self.render(
             "guide.md.j2",
             platform=platform,
-            rows=views.region_rows(platform, self.dataset.regions),
+            rows=rows,
+            stale=freshness.platform_is_stale(platform, today),
+            stale_mechanisms=self._stale_mechanisms(platform),
+            stopping=self._stopping(platform),
+            training_starts=[freshness.training_start(platform, row.default.regions, today) for row in rows],
+            uses_by_status={status: views.data_by_status(platform, status) for status in USE_STATUSES},
+            watched=views.watched_documents(platform),
             sources=[platform.sources[i] for i in views.cited_sources(platform)],
             embed_url=self.addresses.embed_url(platform),
             embed_path=self.addresses.embed_path(platform),
@@ -282,7 +290,23 @@ class Renderer:
 
     def embed(self, platform: Platform) -> str:
         return self.render(
-            "embed.md.j2", platform=platform, rows=views.region_rows(platform, self.dataset.regions)
+            "embed.md.j2",
+            platform=platform,
+            rows=views.region_rows(platform, self.dataset.regions),
+            stale=freshness.platform_is_stale(platform, self.templates.today),
+            stale_mechanisms=self._stale_mechanisms(platform),
+            stopping=self._stopping(platform),
+        )
+
+    def _stopping(self, platform: Platform) -> list[Mechanism]:
+        """The mechanisms that stop training (the others only limit what is used)."""
+        return [m for m in platform.mechanisms if m.kind in views.STOPPING_KINDS]
+
+    def _stale_mechanisms(self, platform: Platform) -> frozenset[str]:
+        """The ids of the mechanisms whose steps may have changed since they were confirmed."""
+        today = self.templates.today
+        return frozenset(
+            m.id for m in platform.mechanisms if freshness.mechanism_is_stale(m, platform, today)
         )
 
     def compare(self) -> str:
@@ -345,9 +369,13 @@ class Renderer:
             )
         return None
 
-    def _cards(self) -> list[tuple[Platform, tuple[views.RegionRow, ...]]]:
-        """A card per platform: the platform and its summary rows."""
-        return [(p, views.region_rows(p, self.dataset.regions)) for p in self.dataset.platforms]
+    def _cards(self) -> list[tuple[Platform, tuple[views.RegionRow, ...], tuple[views.RowGroup, ...]]]:
+        """A card per platform: the platform, its summary rows, and those rows grouped."""
+        cards = []
+        for platform in self.dataset.platforms:
+            rows = views.region_rows(platform, self.dataset.regions)
+            cards.append((platform, rows, views.group_rows(rows)))
+        return cards
 
 
 def relative_dir(target_dir: str, src_uri: str) -> str:
