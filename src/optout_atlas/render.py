@@ -135,8 +135,8 @@ class Templates:
         self.xml_env = self._environment(finalize=_xml_output, autoescape=True)
         # Page templates: finalize escapes every value. Operations on values (~, join, replace)
         # give plain text, which finalize escapes whole. The macros are autoescaped, and reach
-        # the page templates as the global ``m``, so that what they return is markup, printed
-        # as it is (Jinja lets the caller's autoescaping decide what an imported macro returns).
+        # the page templates as ``m`` (see PageMacros), so that what they return is markup,
+        # printed as it is.
         for name in _UNSAFE_FILTERS:
             del self.env.filters[name]
         self.env.filters.update(
@@ -315,18 +315,16 @@ class Renderer:
             category_id: views.category_table(platforms, category_id)
             for category_id in self.dataset.categories
         }
-        questions = []
-        for category in self.dataset.categories.values():
-            answers = []
-            for platform, uses in tables[category.id]:
-                status = uses[0].status if uses else "none"
-                detail = f" ({uses[0].text})" if uses else ""
-                answers.append(f"{platform.name}: {self.templates.words.use_status(status)}{detail}")
-            questions.append((category.question, " ".join(answers)))
+        jsonld = structured.comparison(
+            self.dataset.categories.values(),
+            tables,
+            language=self.language,
+            use_status=self.templates.words.use_status,
+        )
         return self.render(
             "compare.md.j2",
             categories=self.dataset.categories,
-            jsonld=structured.faq(questions, language=self.language),
+            jsonld=jsonld,
             comparisons=views.comparison(platforms, self.dataset.regions),
             category_tables=tables,
         )
@@ -357,17 +355,22 @@ class Renderer:
     def marker(self, name: str, *, src_uri: str) -> str | None:
         """The block that replaces ``<!-- atlas:<name> -->`` in the hand-written page
         ``src_uri`` (links are relative to it), or None for an unknown marker."""
-        if name == "platforms":
-            link_prefix = relative_dir("guides/", src_uri)
-            return self.render("platform_cards.md.j2", cards=self._cards(), link_prefix=link_prefix)
-        if name == "statuses":
-            return self.render("statuses.md.j2")
-        if name == "regions":
-            link_prefix = relative_dir("regions/", src_uri)
-            return self.render(
-                "region_links.md.j2", region_links=self.region_links(), link_prefix=link_prefix
-            )
-        return None
+        block = MARKERS.get(name)
+        return None if block is None else block(self, src_uri)
+
+    def platform_cards(self, src_uri: str) -> str:
+        """A card per platform, linking to its guide."""
+        link_prefix = relative_dir("guides/", src_uri)
+        return self.render("platform_cards.md.j2", cards=self._cards(), link_prefix=link_prefix)
+
+    def statuses(self, src_uri: str) -> str:
+        """The table of statuses and what they mean."""
+        return self.render("statuses.md.j2")
+
+    def region_picker(self, src_uri: str) -> str:
+        """A link to the page of every region the data names."""
+        link_prefix = relative_dir("regions/", src_uri)
+        return self.render("region_links.md.j2", region_links=self.region_links(), link_prefix=link_prefix)
 
     def _cards(self) -> list[tuple[Platform, tuple[views.RegionRow, ...], tuple[views.RowGroup, ...]]]:
         """A card per platform: the platform, its summary rows, and those rows grouped."""
@@ -376,6 +379,14 @@ class Renderer:
             rows = views.region_rows(platform, self.dataset.regions)
             cards.append((platform, rows, views.group_rows(rows)))
         return cards
+
+
+# The blocks of hand-written pages, by marker name (``<!-- atlas:platforms -->``).
+MARKERS: dict[str, Callable[[Renderer, str], str]] = {
+    "platforms": Renderer.platform_cards,
+    "statuses": Renderer.statuses,
+    "regions": Renderer.region_picker,
+}
 
 
 def relative_dir(target_dir: str, src_uri: str) -> str:
