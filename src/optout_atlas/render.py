@@ -131,15 +131,18 @@ class Templates:
         self._constant_messages: dict[str, Markdown] = {}
         # The vocabularies' words as plain text, for what Python writes (structured data, badges).
         self.words: Vocabulary[str] = Vocabulary(self.gettext)
-        self.env = self._environment(finalize=_markdown_output, autoescape=_macros_return_markup)
-        self.xml_env = self._environment(finalize=_xml_output, autoescape=True)
-        # Page templates: finalize escapes every value. Operations on values (~, join, replace)
-        # give plain text, which finalize escapes whole. The macros are autoescaped, and reach
-        # the page templates as ``m`` (see PageMacros), so that what they return is markup,
-        # printed as it is.
+        self.env = self._page_environment()
+        self.xml_env = self._xml_environment()
+
+    def _page_environment(self) -> jinja2.Environment:
+        """The page templates' environment. Finalize escapes every value. Operations on values
+        (~, join, replace) give plain text, which finalize escapes whole. The macros are
+        autoescaped, and reach the page templates as ``m`` (see PageMacros), so that what they
+        return is markup, printed as it is."""
+        env = self._environment(finalize=_markdown_output, autoescape=_macros_return_markup)
         for name in _UNSAFE_FILTERS:
-            del self.env.filters[name]
-        self.env.filters.update(
+            del env.filters[name]
+        env.filters.update(
             md=escape.markdown,
             e=escape.markdown,
             escape=escape.markdown,
@@ -148,10 +151,17 @@ class Templates:
             html=escape.html_text,
             yaml=escape.front_matter,
         )
-        self.env.globals.update(_=self._markdown_message, gettext=self._markdown_message)
-        self.env.globals["words"] = Vocabulary(self._markdown_message)
-        self.xml_env.globals.update(_=self._xml_message, gettext=self._xml_message)
-        self.xml_env.globals["words"] = Vocabulary(self._xml_message)
+        env.globals.update(_=self._markdown_message, gettext=self._markdown_message)
+        env.globals["words"] = Vocabulary(self._markdown_message)
+        return env
+
+    def _xml_environment(self) -> jinja2.Environment:
+        """The XML templates' environment: autoescaping for XML, after finalize removed what
+        XML forbids."""
+        env = self._environment(finalize=_xml_output, autoescape=True)
+        env.globals.update(_=self._xml_message, gettext=self._xml_message)
+        env.globals["words"] = Vocabulary(self._xml_message)
+        return env
 
     def _environment(self, **settings: Any) -> jinja2.Environment:
         env = jinja2.Environment(
