@@ -362,9 +362,9 @@ def write_baseline(project: Path, target: Path, *, languages: list[str] | None =
 
     ``languages``: the languages whose pages are written (default: every language the i18n plugin
     builds). The hand-written pages of every language stay, as in the project."""
-    from optout_atlas import site, translation
+    from optout_atlas import inventory, site, translation
     from optout_atlas.dataset import load_dataset
-    from optout_atlas.render import Renderer
+    from optout_atlas.render import Templates
 
     os.environ.pop("SITE_URL", None)  # mkdocs.yml reads it: relative links, as in the benchmark
     config = _config(project)
@@ -399,15 +399,15 @@ def write_baseline(project: Path, target: Path, *, languages: list[str] | None =
     written: set[str] = set()
     for language in wanted:
         dataset = translation.localize(english, language, locales)
-        renderer = Renderer(
+        renderer = Templates(
             overrides,
             language=language,
             today=TODAY,
             locales_dir=locales,
             site_url="",
             default_language=default,
-        )
-        for src_uri, markdown in renderer.pages(dataset).items():
+        ).renderer(dataset)
+        for src_uri, markdown in inventory.render_pages(renderer).items():
             uri = site.localized_uri(src_uri, language, default)
             path = docs / uri
             if path.exists():
@@ -415,11 +415,11 @@ def write_baseline(project: Path, target: Path, *, languages: list[str] | None =
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(markdown, encoding="utf-8")
             written.add(uri)
-        _fill_markers(docs, language, default, renderer, dataset, markers_hook.MARKER)
+        _fill_markers(docs, language, default, renderer, markers_hook.MARKER)
     return target
 
 
-def _fill_markers(docs: Path, language: str, default: str, renderer, dataset, marker) -> None:
+def _fill_markers(docs: Path, language: str, default: str, renderer, marker) -> None:
     """Replace the markers of the language's hand-written pages, as ``hooks/markers.py`` does
     (which renders them in the language being built: the page's own language here, since every
     page with a marker exists in every language)."""
@@ -432,7 +432,7 @@ def _fill_markers(docs: Path, language: str, default: str, renderer, dataset, ma
             continue
 
         def render(match, src_uri=src_uri):
-            block = renderer.marker(match.group(1), dataset, src_uri=src_uri)
+            block = renderer.marker(match.group(1), src_uri=src_uri)
             if block is None:
                 raise SystemExit(f"{src_uri}: unknown marker {match.group(0)}")
             return block

@@ -20,7 +20,10 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from optout_atlas import clock, export, site, views
+from optout_atlas import inventory, site
+
+# The inventory's kinds of files that this hook writes.
+KINDS = ("badge", "export schema", "export")
 
 # ---------------------------------------------------------------------------------------------
 # Hooks
@@ -28,28 +31,9 @@ from optout_atlas import clock, export, site, views
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    language = site.current_language(config)
-    default = language == site.default_language(config)
-    dataset = site.localized(config, language)
-    renderer = site.renderer(config, language)
-    root = Path(config.site_dir)
-
-    badges = root / ("" if default else language) / "badges"
-    for platform in dataset.platforms:
-        _write(badges / f"{platform.id}.svg", renderer.badge(dataset, platform))
-        for code in views.region_codes([platform], defaults_only=True):
-            _write(badges / platform.id / f"{code.lower()}.svg", renderer.badge(dataset, platform, code))
-
-    api = root / "api" / f"v{export.EXPORT_VERSION}"
-    if default:
-        schema = export.export_schema(site.data_dir(config) / "schema")
-        _write(api / "schema.json", export.dumps(schema))
-    folder = api if default else api / language
-    generated = clock.today()
-    whole = export.export_document(dataset, generated=generated)
-    _write(folder / "data.json", export.dumps(whole, compact=True))
-    for platform_id, document in export.platform_documents(whole):
-        _write(folder / "platforms" / f"{platform_id}.json", export.dumps(document, compact=True))
+    renderer = site.renderer(config, site.current_language(config))
+    for path, text in inventory.render_files(renderer, KINDS):
+        _write(Path(config.site_dir) / path, text)
 
 
 # ---------------------------------------------------------------------------------------------

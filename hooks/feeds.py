@@ -19,7 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from optout_atlas import site
+from optout_atlas import inventory, site
 
 FEED = "feed.xml"
 
@@ -34,15 +34,11 @@ def on_page_context(context: dict, /, *, page: Page, config: MkDocsConfig, nav: 
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    language = site.current_language(config)
-    xml = site.renderer(config, language).feed(
-        site.localized(config, language),
-        base_url=_base_url(config, language),
-        directory_urls=config.use_directory_urls,
-    )
-    target = Path(config.site_dir) / _feed_path(config, language)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(xml, encoding="utf-8")
+    renderer = site.renderer(config, site.current_language(config))
+    for path, xml in inventory.render_files(renderer, ["feed"]):
+        target = Path(config.site_dir) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(xml, encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -52,11 +48,3 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 
 def _feed_path(config: MkDocsConfig, language: str) -> str:
     return FEED if language == site.default_language(config) else f"{language}/{FEED}"
-
-
-def _base_url(config: MkDocsConfig, language: str) -> str:
-    """Absolute base of the language's site when ``site_url`` is set, else empty (relative links)."""
-    if not config.site_url:
-        return ""
-    base = config.site_url.rstrip("/") + "/"
-    return base if language == site.default_language(config) else f"{base}{language}/"

@@ -54,7 +54,7 @@ def _flag_if_stale(markdown: str, page: Page, config: MkDocsConfig) -> str:
         return markdown
     if translated_pages.page_state(path, english).state != "stale":
         return markdown
-    notice = site.renderer(config, site.current_language(config)).stale_translation_notice()
+    notice = site.templates(config, site.current_language(config)).stale_translation_notice()
     title, _newline, rest = markdown.partition("\n")
     if title.startswith("# "):
         return f"{title}\n\n{notice}{rest}"
@@ -63,8 +63,7 @@ def _flag_if_stale(markdown: str, page: Page, config: MkDocsConfig) -> str:
 
 def _render_marker(name: str, page: Page, config: MkDocsConfig) -> str:
     language = site.current_language(config)
-    renderer = site.renderer(config, language)
-    block = renderer.marker(name, site.localized(config, language), src_uri=page.file.src_uri)
+    block = site.renderer(config, language).marker(name, src_uri=page.file.src_uri)
     if block is None:
         raise PluginError(f"{page.file.src_uri}: unknown marker <!-- atlas:{name} -->")
     return block

@@ -31,10 +31,10 @@ def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigat
     order = (config.extra.get("atlas") or {}).get("nav_order") or []
     if order:
         nav.items.sort(key=lambda item: _rank(item, order))
-    renderer = site.renderer(config, site.current_language(config))
+    templates = site.templates(config, site.current_language(config))
     for item in nav.items:
         if isinstance(item, Section) and (key := _key(item)):
-            item.title = renderer.section_title(key.rstrip("/"))
+            item.title = templates.section_title(key.rstrip("/"))
     return nav
 
 

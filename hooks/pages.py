@@ -30,7 +30,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from optout_atlas import site
+from optout_atlas import inventory, site
 from optout_atlas.dataset import Dataset
 from optout_atlas.render import TEMPLATE_DIR
 
@@ -101,7 +101,9 @@ def _page_paths(config: MkDocsConfig, english: Dataset) -> list[str]:
     default language renders them. That order is the site's: i18n places each page where its
     first file appears, and the default language's files are added first."""
     default = site.default_language(config)
-    return site.renderer(config, default).page_paths(site.localized(config, default, english=english))
+    return inventory.page_paths(
+        site.renderer(config, default, site.localized(config, default, english=english))
+    )
 
 
 def _pages(config: MkDocsConfig, language: str) -> dict[str, str]:
@@ -110,7 +112,7 @@ def _pages(config: MkDocsConfig, language: str) -> dict[str, str]:
     if language not in _rendered:
         _rendered.clear()  # a language build needs only its own language
         dataset = site.localized(config, language, english=_dataset[0])
-        _rendered[language] = site.renderer(config, language).pages(dataset)
+        _rendered[language] = inventory.render_pages(site.renderer(config, language, dataset))
     return _rendered[language]
 
 

@@ -14,7 +14,7 @@ from conftest import FIXTURE_SITE, ROOT, TODAY, real_today
 
 from optout_atlas import freshness
 from optout_atlas.dataset import load_dataset
-from optout_atlas.render import Renderer
+from optout_atlas.render import Templates
 from optout_atlas.tools.cli import main
 
 VERIFIED = dt.date(2025, 11, 3)  # the example's last_verified and training start
@@ -76,7 +76,7 @@ def test_stale_entries_say_since_when(data_dir):
 def guide(data_dir, today: dt.date) -> str:
     """The example's guide as built on ``today`` (the data itself is valid as of TODAY)."""
     dataset = load_dataset(data_dir, today=TODAY)
-    return Renderer(ROOT / "overrides", today=today).guide(dataset, dataset.platforms[0])
+    return Templates(ROOT / "overrides", today=today).renderer(dataset).guide(dataset.platforms[0])
 
 
 def test_deadline_reads_correctly_before_and_after_it_passes(data_dir):
@@ -168,8 +168,8 @@ def test_report_and_guides_agree_on_the_fixture_platforms(capsys, monkeypatch):
     ]
     assert main(["freshness", "--data", str(data), "--strict"]) == 1
     dataset = load_dataset(data, today=TODAY)
-    renderer = Renderer(ROOT / "overrides", today=TODAY)
-    notices = {p.id: "This guide may be out of date" in renderer.guide(dataset, p) for p in dataset.platforms}
+    renderer = Templates(ROOT / "overrides", today=TODAY).renderer(dataset)
+    notices = {p.id: "This guide may be out of date" in renderer.guide(p) for p in dataset.platforms}
     assert notices == {"alpha": False, "beta": True}
 
 

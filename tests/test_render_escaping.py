@@ -23,7 +23,10 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, TODAY
 
 from optout_atlas import escape
-from optout_atlas.render import Renderer
+from optout_atlas.badges import badge
+from optout_atlas.feeds import feed
+from optout_atlas.inventory import render_pages
+from optout_atlas.render import MACROS, PageMacros, Templates
 from optout_atlas.translation import Untranslated
 
 # ---------------------------------------------------------------------------------------------
@@ -337,17 +340,17 @@ def test_feed_and_badge_are_well_formed_xml_whatever_the_text(data_dir, value, s
     hostile_event = dataclasses.replace(event, text=value)
     hostile = dataclasses.replace(platform, name=value, events=(hostile_event,))
     dataset = dataclasses.replace(dataset, platforms=(hostile,))
-    renderer = Renderer(ROOT / "overrides", today=TODAY)
-    feed = ElementTree.fromstring(renderer.feed(dataset, base_url="", directory_urls=True).encode("utf-8"))
+    renderer = Templates(ROOT / "overrides", today=TODAY).renderer(dataset)
+    atom_feed = ElementTree.fromstring(feed(renderer).encode("utf-8"))
     atom = "{http://www.w3.org/2005/Atom}"
-    entry = feed.find(f"{atom}entry")
+    entry = atom_feed.find(f"{atom}entry")
     assert entry.find(f"{atom}summary").text == seen
     assert entry.find(f"{atom}title").text.startswith(f"{seen}: ")
-    badge = ElementTree.fromstring(renderer.badge(dataset, hostile).encode("utf-8"))
+    svg_badge = ElementTree.fromstring(badge(renderer, hostile).encode("utf-8"))
     svg = "{http://www.w3.org/2000/svg}"
-    assert badge.find(f"{svg}title").text.startswith(f"AI training · {seen}: ")
-    assert badge.get("aria-label").startswith(f"AI training · {seen}: ")
-    assert [element.tag for element in badge.iter()].count(f"{svg}script") == 0
+    assert svg_badge.find(f"{svg}title").text.startswith(f"AI training · {seen}: ")
+    assert svg_badge.get("aria-label").startswith(f"AI training · {seen}: ")
+    assert [element.tag for element in svg_badge.iter()].count(f"{svg}script") == 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,7 +361,7 @@ def test_feed_and_badge_are_well_formed_xml_whatever_the_text(data_dir, value, s
 def test_page_templates_escape_what_they_print_and_cannot_mark_it_safe():
     import jinja2
 
-    env = Renderer(ROOT / "overrides", today=TODAY).env
+    env = Templates(ROOT / "overrides", today=TODAY).env
     value = "<b>*x*</b> [a](javascript:b)"
     assert env.from_string("{{ value }}").render(value=value) == str(escape.markdown(value))
     assert env.from_string("{{ value | replace('x', 'y') }}").render(value=value) == str(
@@ -369,8 +372,9 @@ def test_page_templates_escape_what_they_print_and_cannot_mark_it_safe():
     )
     assert env.from_string("{{ value | e }}").render(value=value) == str(escape.markdown(value))
     # A macro's markup is printed as it is; put together with a value, the whole is text.
-    assert env.from_string("{{ m.status_icon('opt_out') }}").render() == ":material-toggle-switch:"
-    joined = env.from_string("{{ m.status_icon('opt_out') ~ value }}").render(value=value)
+    m = PageMacros(env.get_template(MACROS).module)
+    assert env.from_string("{{ m.status_icon('opt_out') }}").render(m=m) == ":material-toggle-switch:"
+    joined = env.from_string("{{ m.status_icon('opt_out') ~ value }}").render(m=m, value=value)
     assert joined == str(escape.markdown(":material-toggle-switch:" + value))
     for unsafe in ("safe", "forceescape", "tojson", "urlize", "xmlattr"):
         with pytest.raises(jinja2.TemplateAssertionError, match=f"No filter named '{unsafe}'"):
@@ -378,7 +382,7 @@ def test_page_templates_escape_what_they_print_and_cannot_mark_it_safe():
 
 
 def test_ui_string_and_the_values_put_into_it_are_escaped():
-    renderer = Renderer(ROOT / "overrides", today=TODAY)
+    renderer = Templates(ROOT / "overrides", today=TODAY)
     renderer._translate = lambda context, text: {"Owner: %(owner)s": "<i>Eigentümer</i>: %(owner)s"}.get(
         text, text
     )
@@ -390,7 +394,7 @@ def test_ui_string_and_the_values_put_into_it_are_escaped():
 
 
 def test_broken_placeholder_in_a_translation_falls_back_to_english():
-    renderer = Renderer(ROOT / "overrides", today=TODAY)
+    renderer = Templates(ROOT / "overrides", today=TODAY)
     renderer._translate = lambda context, text: (
         "Eigentümer: %(besitzer)s %" if text.startswith("Owner") else text
     )
@@ -399,7 +403,7 @@ def test_broken_placeholder_in_a_translation_falls_back_to_english():
 
 
 def test_navigation_titles_are_html_text():
-    renderer = Renderer(ROOT / "overrides", today=TODAY)
+    renderer = Templates(ROOT / "overrides", today=TODAY)
     renderer._translate = lambda context, text: '<img src=x onerror="a">' if text == "Guides" else text
     assert renderer.section_title("guides") == "&lt;img src=x onerror=&quot;a&quot;&gt;"
     assert html.unescape(renderer.section_title("guides")) == '<img src=x onerror="a">'
@@ -593,18 +597,19 @@ def test_no_template_prints_a_raw_value(tmp_path, to_html, language, addresses):
     if language == "de":
         _hostile_ui_catalog(locales)
         dataset = translation.localize(dataset, "de", locales)  # no data.po: English, marked
-    renderer = Renderer(
+    templates = Templates(
         ROOT / "overrides",
         language=language,
         today=TODAY,
         locales_dir=locales if language == "de" else None,
         site_url="https://atlas.example/a_b/",
     )
-    outputs = dict(renderer.pages(dataset))
+    renderer = templates.renderer(dataset)
+    outputs = dict(render_pages(renderer))
     for marker in ("platforms", "statuses", "regions"):
-        outputs[f"marker:{marker}"] = renderer.marker(marker, dataset, src_uri="index.md")
-    outputs["stale"] = renderer.stale_translation_notice()
-    outputs["nav"] = str(renderer.section_title("guides"))
+        outputs[f"marker:{marker}"] = renderer.marker(marker, src_uri="index.md")
+    outputs["stale"] = templates.stale_translation_notice()
+    outputs["nav"] = str(templates.section_title("guides"))
     tails = {"q": [TAIL, URL_TAIL], "u": [TAIL]}
     for name, output in outputs.items():
         assert raw_values(output, tails) == [], name
@@ -626,9 +631,9 @@ def test_no_template_prints_a_raw_value(tmp_path, to_html, language, addresses):
     # The XML outputs parse, and hold the values as text.
     platform = dataset.platforms[0]
     for xml in (
-        renderer.feed(dataset, base_url="", directory_urls=True),
-        renderer.badge(dataset, platform),
-        renderer.badge(dataset, platform, "EEA"),
+        feed(renderer),
+        badge(renderer, platform),
+        badge(renderer, platform, "EEA"),
     ):
         root = ElementTree.fromstring(xml.encode("utf-8"))
         texts = " ".join(root.itertext()) + " ".join(v for e in root.iter() for v in e.attrib.values())

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 from optout_atlas import translated_pages
-from optout_atlas.render import Renderer
+from optout_atlas.render import Templates
 from optout_atlas.tools.cli import main
 
 LANGUAGES = ["de", "fr", "pt-BR", "zh-Hant"]
@@ -84,6 +84,6 @@ def test_marking_a_page_that_is_not_a_translation_fails(docs: Path, capsys):
 
 
 def test_the_notice_on_a_stale_page_is_in_the_readers_language_where_translated():
-    notice = Renderer(ROOT / "overrides", language="en", today=dt.date(2026, 11, 22)).stale_translation_notice()
+    notice = Templates(ROOT / "overrides", language="en", today=dt.date(2026, 11, 22)).stale_translation_notice()
     assert notice.startswith('!!! warning atlas-stale-translation "This translation may be out of date"\n    ')
     assert "the English page is the current one" in notice

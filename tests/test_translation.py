@@ -11,7 +11,8 @@ from conftest import ROOT, TODAY
 
 from optout_atlas import translation
 from optout_atlas.dataset import load_dataset
-from optout_atlas.render import Renderer
+from optout_atlas.locale_format import LocaleFormat
+from optout_atlas.render import Templates
 from optout_atlas.tools.cli import main
 
 STEP = "Switch off **Use my data for AI**."
@@ -41,8 +42,8 @@ def translate(root: Path, language: str, strings: dict[tuple[str | None, str], s
 def german_guide(root: Path) -> str:
     english = load_dataset(root / "data", today=TODAY)
     german = translation.localize(english, "de", root / "locales")
-    renderer = Renderer(root / "overrides", language="de", today=TODAY, locales_dir=root / "locales")
-    return renderer.guide(german, german.platforms[0])
+    templates = Templates(root / "overrides", language="de", today=TODAY, locales_dir=root / "locales")
+    return templates.renderer(german).guide(german.platforms[0])
 
 
 def test_contexts_name_the_place_of_each_string(data_dir):
@@ -124,13 +125,9 @@ def test_check_rejects_a_translated_label(project, capsys):
 
 
 def test_region_names_and_dates_come_from_cldr(data_dir):
-    renderer = Renderer(ROOT / "overrides", language="zh-Hant", today=TODAY)
     dataset = load_dataset(data_dir, today=TODAY)
-    assert renderer.region_names(dataset, ["HK"]) == "中國香港特別行政區"
-    assert (
-        Renderer(ROOT / "overrides", language="pt-BR", today=TODAY).format_date(TODAY)
-        == "22 de novembro de 2026"
-    )
+    assert LocaleFormat("zh-Hant", today=TODAY).region_names(dataset.regions, ["HK"]) == "中國香港特別行政區"
+    assert LocaleFormat("pt-BR", today=TODAY).date(TODAY) == "22 de novembro de 2026"
 
 
 def test_project_catalogs_are_in_sync_with_the_data(monkeypatch, capsys):

@@ -690,7 +690,8 @@ def test_the_reserved_ids_follow_the_pages_and_anchors_the_site_writes():
     fails when a template adds an anchor, or the renderer a page, that a data id could take."""
     import re as re_module
 
-    from optout_atlas.render import Renderer
+    from optout_atlas.inventory import page_paths
+    from optout_atlas.render import Templates
 
     templates = ROOT / "overrides" / "atlas"
     statuses = json_enum("data_use", "status")
@@ -708,10 +709,10 @@ def test_the_reserved_ids_follow_the_pages_and_anchors_the_site_writes():
     assert anchors("compare.md.j2") == validate.COMPARE_PAGE_IDS
     assert anchors("region.md.j2") == set()  # platform ids, and nothing else
     dataset = load_dataset(ROOT / "data", today=real_today())
-    renderer = Renderer(ROOT / "overrides", language="en", today=real_today())
+    renderer = Templates(ROOT / "overrides", language="en", today=real_today()).renderer(dataset)
     platform_pages = {f"{folder}/{p.id}.md" for p in dataset.platforms for folder in ("guides", "embed")}
-    region_pages = {f"regions/{code.lower()}.md" for code, _name in renderer.region_links(dataset)}
-    others = set(renderer.page_paths(dataset)) - platform_pages - region_pages
+    region_pages = {f"regions/{code.lower()}.md" for code, _name in renderer.region_links()}
+    others = set(page_paths(renderer)) - platform_pages - region_pages
     under = {path.split("/", 1)[1].removesuffix(".md") for path in others if path.startswith(("guides/", "embed/"))}
     assert under == set(validate.RESERVED_PLATFORM_IDS)
     assert {p.split("/", 1)[1].removesuffix(".md").upper() for p in others if p.startswith("regions/")} == set(

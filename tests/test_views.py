@@ -9,7 +9,9 @@ from conftest import ROOT, TODAY, real_today, with_archive
 
 from optout_atlas import views
 from optout_atlas.dataset import load_dataset
-from optout_atlas.render import Renderer, inline
+from optout_atlas.escape import markdown as inline
+from optout_atlas.locale_format import LocaleFormat
+from optout_atlas.render import Templates
 
 
 @pytest.fixture
@@ -74,19 +76,19 @@ def test_data_text_cannot_inject_markup(text, markdown):
 
 
 def test_dates_are_formatted_for_the_reader(data_dir, tmp_path):
-    renderer = Renderer(ROOT / "overrides", today=TODAY)
-    assert renderer.format_date(dt.date(2025, 11, 3)) == "November 3, 2025"
-    german = Renderer(ROOT / "overrides", language="de", today=TODAY)
-    assert german.format_date(dt.date(2025, 11, 3)) == "3. November 2025"
+    english = LocaleFormat("en", today=TODAY)
+    assert english.date(dt.date(2025, 11, 3)) == "November 3, 2025"
+    german = LocaleFormat("de", today=TODAY)
+    assert german.date(dt.date(2025, 11, 3)) == "3. November 2025"
     dataset = load_dataset(data_dir, today=TODAY)
     event_month = dataset.platforms[0].events[0].date
-    assert renderer.format_date(event_month) == "September 2024"
-    assert german.region_names(dataset, ["CA", "GB"]) == "Kanada und Vereinigtes Königreich"
+    assert english.date(event_month) == "September 2024"
+    assert german.region_names(dataset.regions, ["CA", "GB"]) == "Kanada und Vereinigtes Königreich"
 
 
 def test_guide_markdown_for_the_example(data_dir):
     dataset = load_dataset(data_dir, today=TODAY)
-    markdown = Renderer(ROOT / "overrides", today=TODAY).guide(dataset, dataset.platforms[0])
+    markdown = Templates(ROOT / "overrides", today=TODAY).renderer(dataset).guide(dataset.platforms[0])
     assert "### Turn off AI training { #ai-setting }" in markdown
     web = '=== "Web browser"\n\n    **Web browser**\n    {: .atlas-print-only }\n\n'
     assert web + "    1. Open **Settings**.\n    2. Switch off **Use my data for AI**." in markdown
@@ -102,7 +104,7 @@ def test_guide_markdown_for_the_example(data_dir):
 def test_archived_source_reads_as_the_platforms_own_text_with_its_date(data_dir):
     (data_dir / "platforms" / "example.yml").write_text(with_archive(), encoding="utf-8")
     dataset = load_dataset(data_dir, today=TODAY)
-    markdown = Renderer(ROOT / "overrides", today=TODAY).guide(dataset, dataset.platforms[0])
+    markdown = Templates(ROOT / "overrides", today=TODAY).renderer(dataset).guide(dataset.platforms[0])
     footnote = next(line for line in markdown.splitlines() if line.startswith("[^example-terms]:"))
     assert footnote == (
         "[^example-terms]: Terms of Service. Example, October 1, 2025 (the platform's own text, archived"
@@ -136,14 +138,14 @@ def test_watched_documents_show_the_archived_version_a_source_was_checked_agains
     assert [row.document.document for row in rows] == ["Example Terms of Service", "Example Privacy Policy"]
     assert rows[0].archived_on == dt.date(2026, 2, 20)
     assert rows[1].archived_on is None  # no source was checked against an archived privacy policy
-    page = Renderer(ROOT / "overrides", today=TODAY).guide(load_dataset(data_dir, today=TODAY), platform)
+    page = Templates(ROOT / "overrides", today=TODAY).renderer(load_dataset(data_dir, today=TODAY)).guide(platform)
     assert "This guide was checked against the version archived on February 20, 2026." in page
 
 
 def test_guide_says_how_changes_are_watched():
     """The project's Reddit guide, on the real date, lists the documents watched for it."""
     dataset = load_dataset(ROOT / "data", today=real_today())
-    page = Renderer(ROOT / "overrides", today=real_today()).guide(dataset, dataset.platform("reddit"))
+    page = Templates(ROOT / "overrides", today=real_today()).renderer(dataset).guide(dataset.platform("reddit"))
     sources = page.split("## Sources", 1)[1]
     assert (
         "**How changes are watched**: every week, a scheduled check looks for new versions of Reddit's"
@@ -162,6 +164,6 @@ def test_region_page_says_about_for_an_approximate_date(data_dir):
     """A date known only to the month reads "about September 2024" on a region page too, as in
     the guide and the timeline: the page must not claim more precision than the source has."""
     dataset = load_dataset(data_dir, today=TODAY)
-    page = Renderer(ROOT / "overrides", today=TODAY).region(dataset, "US")
+    page = Templates(ROOT / "overrides", today=TODAY).renderer(dataset).region("US")
     assert "**about September 2024**" in page
     assert "Example announces AI training." in page

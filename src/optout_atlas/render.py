@@ -1,9 +1,15 @@
 """Rendering views into Markdown pages with the Jinja templates in ``overrides/atlas/``.
 
-The markup lives in the templates; this module sets up their escaping and supplies filters for
-localised dates and region names.
+Two objects:
 
-Escaping is by construction, not by habit (see ``optout_atlas.escape``):
+- :class:`Templates`: the templates of one language (Jinja set-up, UI strings, locale
+  formatting, addresses). Made once per language and configuration: compiling is what costs.
+- :class:`Renderer`: one dataset in that language, rendered (``Templates.renderer(dataset)``).
+  It prepares the views each template receives; which pages exist is the page inventory's
+  business (``optout_atlas.inventory``).
+
+The markup lives in the templates. Escaping is by construction, not by habit (see
+``optout_atlas.escape``):
 
 - The page templates (``*.md.j2``) print every value as literal Markdown text unless it is
   :class:`~optout_atlas.escape.Markdown` that our own code made, or markup their own macros
@@ -12,8 +18,8 @@ Escaping is by construction, not by habit (see ``optout_atlas.escape``):
   safe (``safe``, ``forceescape``, ``tojson``, ``urlize``, ``xmlattr``) do not exist there, and
   ``e`` escapes for Markdown. Text put together in a template (``~``, ``join``) is plain text,
   escaped as a whole when printed.
-- UI strings (``_()``) are escaped the same way: a translation is text, not markup, and so is
-  every value put into it.
+- UI strings (``_()``, and the words of ``optout_atlas.vocabulary``) are escaped the same way: a
+  translation is text, not markup, and so is every value put into it.
 - The XML templates (``*.xml.j2``, ``*.svg.j2``) have an environment of their own that escapes
   for XML and removes the characters XML forbids.
 """
@@ -22,43 +28,42 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import jinja2
 import segno
-from babel import Locale
-from babel.dates import format_date, format_skeleton, format_timedelta
-from babel.lists import format_list
 from markupsafe import Markup
 
-from optout_atlas import escape, freshness, gcpause, structured, views
+from optout_atlas import escape, freshness, structured, views
+from optout_atlas.addresses import Addresses
 from optout_atlas.dataset import Dataset
 from optout_atlas.escape import Markdown, Xml
-from optout_atlas.model import SURFACES, PartialDate, Platform
+from optout_atlas.locale_format import LocaleFormat, sort_key
+from optout_atlas.model import Mechanism, Platform
 from optout_atlas.regions import OTHER
-from optout_atlas.translation import babel_locale, translator
+from optout_atlas.translation import translator
+from optout_atlas.vocabulary import Vocabulary
 
 TEMPLATE_DIR = "atlas"
 # Templates rendered as XML (the feed, the badges) rather than as Markdown.
 XML_TEMPLATES = (".xml.j2", ".svg.j2")
 # The page templates' macros: words and icons for the data's vocabularies.
 MACROS = "macros.md.j2"
-EMBED_PLACEHOLDER = "https://your-atlas-address.example/"
+# The statuses of data uses that a guide lists, in its order.
+USE_STATUSES = ("used", "excluded", "disputed")
 # Jinja's filters that return markup without escaping for Markdown: absent from the page
 # templates, so that no template can mark a data value as safe.
 _UNSAFE_FILTERS = ("safe", "forceescape", "tojson", "urlize", "xmlattr")
 
-
-def inline(text: object) -> Markdown:
-    """Data text as literal inline Markdown (see :func:`optout_atlas.escape.markdown`)."""
-    return escape.markdown(text)
+_Escaped = TypeVar("_Escaped", bound=Markup)
 
 
 def _macros_return_markup(template_name: str | None) -> bool:
     """Whether a page template is autoescaped: the macros only (a module-level function, so
-    that every language's environment compiles templates alike and shares them)."""
+    that every language's environment compiles templates alike and shares them). Autoescaped,
+    the macros return markup, which the page templates print as it is."""
     return template_name == MACROS
 
 
@@ -78,32 +83,24 @@ def _xml_output(value: object) -> object:
     return escape.xml_text(value)
 
 
-class _Macros:
-    """The macros of ``macros.md.j2``, for the page templates: each returns markup whatever the
-    template that calls it. (Jinja lets the caller's autoescaping decide what a macro returns,
-    and the page templates are not autoescaped: an imported macro would return plain text,
-    which finalize would escape again.)
+class PageMacros:
+    """The macros of ``macros.md.j2`` as the page templates call them: each returns markup
+    whatever the template that calls it. (Jinja passes a macro the caller's evaluation context,
+    whose autoescaping decides what the macro returns, and the page templates are not
+    autoescaped: called directly, a macro would return plain text, which finalize would escape
+    again. A plain function gets no evaluation context, so the macro uses its own.)"""
 
-    :meth:`Renderer.render` loads the macros once per page (Jinja checks the file each time, so
-    an edited ``macros.md.j2`` shows at the next page that ``mkdocs serve`` renders)."""
-
-    def __init__(self, env: jinja2.Environment):
-        self._env = env
-        self.module = None
-
-    def reload(self) -> None:
-        self.module = self._env.get_template(MACROS).module
+    def __init__(self, module: Any):
+        self._module = module
 
     def __getattr__(self, name: str) -> Callable[..., Markup]:
-        if self.module is None:
-            self.reload()
-        macro = getattr(self.module, name)
-        # A plain function: Jinja passes it no evaluation context, so the macro uses its own.
+        macro = getattr(self._module, name)
         return lambda *args, **kwargs: macro(*args, **kwargs)
 
 
-class Renderer:
-    """Renders the generated pages for one language."""
+class Templates:
+    """The templates of one language, with what they need that does not depend on the data:
+    UI strings, dates, addresses."""
 
     def __init__(
         self,
@@ -116,43 +113,36 @@ class Renderer:
         default_language: str = "en",
         directory_urls: bool = True,
     ):
+        self.overrides_dir = Path(overrides_dir)
         self.language = language
-        # Page addresses: guides/x/ (a web server serves guides/x/index.html), or guides/x.html
-        # (the offline build, opened from a file share without a server).
-        self.directory_urls = directory_urls
-        self._page_suffix = "/" if directory_urls else ".html"
-        # Absolute address of this language's site, when known (for the embed snippet).
-        base = site_url.rstrip("/") + "/" if site_url else EMBED_PLACEHOLDER
-        self.base_url = base if language == default_language or not site_url else f"{base}{language}/"
-        self.locale = babel_locale(language)
-        # Parsed once: Babel parses a locale given as text on every call, and a page of 400
-        # platforms formats thousands of dates, mostly the same ones.
-        self._babel_locale = Locale.parse(self.locale)
-        self._dates: dict[object, str] = {}
+        self.default_language = default_language
         self.today = today
+        self.format = LocaleFormat(language, today=today)
+        self.addresses = Addresses(
+            language=language,
+            site_url=site_url,
+            default_language=default_language,
+            directory_urls=directory_urls,
+        )
         self._translate: Callable[[str | None, str], str] = (
             translator(locales_dir, language, "ui") if locales_dir else (lambda context, text: text)
         )
         self._messages: dict[tuple[type, str], Markup] = {}
         self._constant_messages: dict[str, Markdown] = {}
-        loader = jinja2.FileSystemLoader(Path(overrides_dir) / TEMPLATE_DIR)
-        settings = {
-            "loader": loader,
-            "undefined": jinja2.StrictUndefined,
-            "trim_blocks": True,
-            "lstrip_blocks": True,
-            "keep_trailing_newline": True,
-        }
-        # Page templates: finalize escapes every value. Operations on values (~, join, replace)
-        # give plain text, which finalize escapes whole. The macros are autoescaped, and reach
-        # the page templates as the global ``m`` (see _Macros), so that what they return is
-        # markup, printed as it is.
-        self.env = jinja2.Environment(finalize=_markdown_output, autoescape=_macros_return_markup, **settings)
-        # XML templates: autoescaping for XML, after finalize removed what XML forbids.
-        self.xml_env = jinja2.Environment(finalize=_xml_output, autoescape=True, **settings)
+        # The vocabularies' words as plain text, for what Python writes (structured data, badges).
+        self.words: Vocabulary[str] = Vocabulary(self.gettext)
+        self.env = self._page_environment()
+        self.xml_env = self._xml_environment()
+
+    def _page_environment(self) -> jinja2.Environment:
+        """The page templates' environment. Finalize escapes every value. Operations on values
+        (~, join, replace) give plain text, which finalize escapes whole. The macros are
+        autoescaped, and reach the page templates as ``m`` (see PageMacros), so that what they
+        return is markup, printed as it is."""
+        env = self._environment(finalize=_markdown_output, autoescape=_macros_return_markup)
         for name in _UNSAFE_FILTERS:
-            del self.env.filters[name]
-        self.env.filters.update(
+            del env.filters[name]
+        env.filters.update(
             md=escape.markdown,
             e=escape.markdown,
             escape=escape.markdown,
@@ -160,15 +150,36 @@ class Renderer:
             url=escape.url,
             html=escape.html_text,
             yaml=escape.front_matter,
-            date=self.format_date,
-            ago=self.format_ago,
         )
-        self.xml_env.filters.update(date=self.format_date, ago=self.format_ago)
-        common = {"views": views, "freshness": freshness, "language": language, "today": today, "fail": _fail}
-        self.env.globals.update(common, _=self._markdown_message, gettext=self._markdown_message)
-        self._page_macros = self.env.globals["m"] = _Macros(self.env)
-        self.xml_env.globals.update(common, _=self._xml_message, gettext=self._xml_message)
-        self.env.tests["untranslated"] = self.xml_env.tests["untranslated"] = escape.is_untranslated
+        env.globals.update(_=self._markdown_message, gettext=self._markdown_message)
+        env.globals["words"] = Vocabulary(self._markdown_message)
+        return env
+
+    def _xml_environment(self) -> jinja2.Environment:
+        """The XML templates' environment: autoescaping for XML, after finalize removed what
+        XML forbids."""
+        env = self._environment(finalize=_xml_output, autoescape=True)
+        env.globals.update(_=self._xml_message, gettext=self._xml_message)
+        env.globals["words"] = Vocabulary(self._xml_message)
+        return env
+
+    def _environment(self, **settings: Any) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.overrides_dir / TEMPLATE_DIR),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            **settings,
+        )
+        env.filters.update(date=self.format.date, ago=self.format.ago)
+        env.globals.update(language=self.language, fail=_fail)
+        env.tests["untranslated"] = escape.is_untranslated
+        return env
+
+    def renderer(self, dataset: Dataset) -> Renderer:
+        """The pages of ``dataset`` (in this language) with these templates."""
+        return Renderer(dataset, self)
 
     # UI strings ----------------------------------------------------------------------------
 
@@ -177,7 +188,7 @@ class Renderer:
         catalog has no translation)."""
         return str(self._translate(None, message))
 
-    def _message(self, kind: type[Markup], message: str, variables: dict) -> Markup:
+    def _message(self, kind: type[_Escaped], message: str, variables: dict[str, object]) -> _Escaped:
         """``_(message, **variables)`` in a template: the translation escaped as ``kind``, with
         each value escaped the same way. As with Jinja's "new style" gettext, the string is
         always %-formatted (``%%`` is a percent sign). A translation whose placeholders do not
@@ -187,11 +198,11 @@ class Renderer:
         if template is None:
             template = self._messages[key] = kind.escape(self.gettext(message))
         try:
-            return template % variables
+            return kind(template % variables)
         except (KeyError, ValueError, TypeError):
-            return kind.escape(message) % variables
+            return kind(kind.escape(message) % variables)
 
-    def _markdown_message(self, message: str, /, **variables) -> Markdown:
+    def _markdown_message(self, message: str, /, **variables: object) -> Markdown:
         if variables:
             return self._format_markdown(message, variables)
         found = self._constant_messages.get(message)  # most UI strings: the same every time
@@ -199,191 +210,26 @@ class Renderer:
             found = self._constant_messages[message] = self._format_markdown(message, {})
         return found
 
-    def _format_markdown(self, message: str, variables: dict) -> Markdown:
+    def _format_markdown(self, message: str, variables: dict[str, object]) -> Markdown:
         # A value put at the start of a translation could start a block: escape after formatting.
         return escape.markdown_line(self._message(Markdown, message, variables))
 
-    def _xml_message(self, message: str, /, **variables) -> Xml:
+    def _xml_message(self, message: str, /, **variables: object) -> Xml:
         return self._message(Xml, message, variables)
 
-    # Filters -----------------------------------------------------------------------------
+    # Rendering -------------------------------------------------------------------------------
 
-    def format_date(self, value: dt.date | PartialDate) -> str:
-        key = value
-        if key not in self._dates:
-            if isinstance(value, PartialDate):
-                if value.is_month:
-                    self._dates[key] = format_skeleton("yMMMM", value.first_day, locale=self._babel_locale)
-                    return self._dates[key]
-                value = value.first_day
-            self._dates[key] = format_date(value, format="long", locale=self._babel_locale)
-        return self._dates[key]
-
-    def format_ago(self, value: dt.date) -> str:
-        """How long before the build date: "10 days ago", "vor 11 Monaten". A unit is used only
-        from 7 of it on, so recent checks read in days and old ones in months, not "1 year"."""
-        key = ("ago", value)
-        if key not in self._dates:
-            self._dates[key] = format_timedelta(
-                value - self.today, threshold=7, add_direction=True, locale=self._babel_locale
-            )
-        return self._dates[key]
-
-    def region_names(self, dataset: Dataset, codes, *, everywhere: bool = False) -> str:
-        """Region names as a localised list. With ``everywhere``, a list that includes ``OTHER``
-        (a mechanism available everywhere, a platform's only default) reads "Everywhere"."""
-        if everywhere and OTHER in codes:
-            return self.gettext("Everywhere")
-        names = [dataset.regions.name(code, self.locale) for code in codes]
-        if len(names) > 1 and OTHER in codes[1:] and self.locale.split("_")[0] not in CAPITALISED_NOUNS:
-            index = list(codes).index(OTHER)  # "United States and all other regions"
-            names[index] = names[index][:1].lower() + names[index][1:]
-        return format_list(names, locale=self._babel_locale)
-
-    # Pages -------------------------------------------------------------------------------
-
-    def render(self, template: str, **context) -> str:
+    def render(self, template: str, **context: object) -> str:
         if template.endswith(XML_TEMPLATES):
             return self.xml_env.get_template(template).render(**context)
-        self._page_macros.reload()
-        return self.env.get_template(template).render(**context)
-
-    def _macros(self):
-        """The page templates' macros (words and icons for the data's vocabularies)."""
-        self._page_macros.reload()
-        return self._page_macros.module
-
-    def _surface_names(self) -> dict[str, str]:
-        macros = self._macros()
-        return {surface: escape.plain_text(macros.surface_name(surface)) for surface in SURFACES}
-
-    def page_url(self, path: str) -> str:
-        """The absolute address of a page of this language, or "" when the site's is not set."""
-        return "" if self.base_url == EMBED_PLACEHOLDER else f"{self.base_url}{path}"
-
-    def guide(self, dataset: Dataset, platform: Platform) -> str:
-        page_url = self.page_url(f"guides/{platform.id}{self._page_suffix}")
-        return self.render(
-            "guide.md.j2",
-            dataset=dataset,
-            platform=platform,
-            rows=views.region_rows(platform, dataset.regions),
-            sources=[platform.sources[i] for i in views.cited_sources(platform)],
-            embed_url=self.embed_url(platform),
-            embed_path=self.embed_path(platform),
-            page_url=page_url,
-            qr=Markdown(qr_svg(page_url)) if page_url else "",
-            jsonld=structured.guide(
-                platform, url=page_url, language=self.language, surface_names=self._surface_names()
-            ),
-            regions=lambda codes, everywhere=False: self.region_names(dataset, codes, everywhere=everywhere),
-        )
-
-    def embed_path(self, platform: Platform) -> str:
-        """The address of a platform's embed page relative to its guide (``guides/<id>/`` or,
-        in the offline build, ``guides/<id>.html``)."""
-        return f"../../embed/{platform.id}/" if self.directory_urls else f"../embed/{platform.id}.html"
-
-    def embed_url(self, platform: Platform) -> str:
-        """The absolute address of a platform's embed page; a placeholder, filled in by the
-        page's script, when the site's address is not configured."""
-        if self.base_url == EMBED_PLACEHOLDER:
-            return f"{EMBED_PLACEHOLDER}EMBED"
-        return f"{self.base_url}embed/{platform.id}{self._page_suffix}"
+        # The macros are loaded once per page: Jinja checks the file each time, so an edited
+        # macros.md.j2 shows at the next page that ``mkdocs serve`` renders.
+        macros = PageMacros(self.env.get_template(MACROS).module)
+        return self.env.get_template(template).render(m=macros, **context)
 
     def stale_translation_notice(self) -> str:
         """The notice at the top of a translated page whose English page changed since."""
         return self.render("stale_page.md.j2")
-
-    def embed(self, dataset: Dataset, platform: Platform) -> str:
-        return self.render(
-            "embed.md.j2",
-            platform=platform,
-            rows=views.region_rows(platform, dataset.regions),
-            **self._cards(dataset),
-        )
-
-    def badge(self, dataset: Dataset, platform: Platform, region: str | None = None) -> str:
-        """An SVG badge stating the platform's status in words (readable without colour): for
-        one region, or across regions ("varies by region")."""
-        if region:
-            answer = views.region_answers([platform], region, dataset.regions)[0]
-            status = answer.default.status if answer.default else "unclear"
-            stop = "yes" if answer.stopping else "no"
-        else:
-            rows = views.region_rows(platform, dataset.regions)
-            statuses = {row.default.status for row in rows}
-            status = statuses.pop() if len(statuses) == 1 else "varies"
-            stoppable = [row.can_stop for row in rows]
-            stop = "yes" if all(stoppable) else ("some" if any(stoppable) else "no")
-        macros = self._macros()
-        stop_words = {
-            "yes": self.gettext("opt-out available"),
-            "some": self.gettext("opt-out in some regions"),
-            "no": self.gettext("no opt-out"),
-        }[stop]
-        verified = self.gettext("verified %(date)s") % {"date": platform.last_verified.isoformat()}
-        label = self.gettext("AI training") + " · " + platform.name
-        message = " · ".join([escape.plain_text(macros.badge_status(status)), stop_words, verified])
-        label_width, message_width = _text_width(label) + 12, _text_width(message) + 12
-        return self.render(
-            "badge.svg.j2",
-            label=label,
-            message=message,
-            label_width=label_width,
-            width=label_width + message_width,
-        )
-
-    def compare(self, dataset: Dataset) -> str:
-        macros = self._macros()
-        questions = []
-        for category in dataset.categories.values():
-            answers = []
-            for platform, uses in views.category_table(dataset.platforms, category.id):
-                status = uses[0].status if uses else "none"
-                detail = f" ({uses[0].text})" if uses else ""
-                status_text = escape.plain_text(macros.use_status_text(status))
-                answers.append(f"{platform.name}: {status_text}{detail}")
-            questions.append((category.question, " ".join(answers)))
-        return self.render(
-            "compare.md.j2",
-            dataset=dataset,
-            jsonld=structured.faq(questions, language=self.language),
-            comparisons=views.comparison(dataset.platforms, dataset.regions),
-            category_table=lambda category_id: views.category_table(dataset.platforms, category_id),
-            **self._cards(dataset),
-        )
-
-    def timeline(self, dataset: Dataset) -> str:
-        return self.render(
-            "timeline.md.j2",
-            events=views.all_events(dataset.platforms),
-            source_numbers=views.source_numbers(dataset.platforms),
-            **self._cards(dataset),
-        )
-
-    def region(self, dataset: Dataset, code: str) -> str:
-        return self.render(
-            "region.md.j2",
-            region_name=dataset.regions.name(code, self.locale),
-            answers=views.region_answers(dataset.platforms, code, dataset.regions),
-            source_numbers=views.source_numbers(dataset.platforms),
-            **self._cards(dataset),
-        )
-
-    def region_links(self, dataset: Dataset) -> list[tuple[str, str]]:
-        """Every region with a page, by its name in this language (groups such as the EU first)."""
-        codes = views.region_codes(dataset.platforms)
-        named = [(code, dataset.regions.name(code, self.locale)) for code in codes]
-        return sorted(named, key=lambda pair: (pair[0] not in dataset.regions.groups, sort_key(pair[1])))
-
-    def regions_index(self, dataset: Dataset) -> str:
-        return self.render("regions_index.md.j2", region_links=self.region_links(dataset), link_prefix="")
-
-    def region_picker(self, dataset: Dataset, *, link_prefix: str) -> str:
-        return self.render(
-            "region_links.md.j2", region_links=self.region_links(dataset), link_prefix=link_prefix
-        )
 
     def section_title(self, folder: str) -> Markup:
         """The navigation title of a folder of generated pages, in this language, as HTML:
@@ -391,76 +237,166 @@ class Renderer:
         titles = {"guides": self.gettext("Guides"), "regions": self.gettext("Regions")}
         return escape.html_text(titles.get(folder, folder.replace("-", " ").title()))
 
-    def feed(self, dataset: Dataset, *, base_url: str, directory_urls: bool) -> str:
-        """The Atom feed of every event, newest first. Links are relative to the feed (which sits
-        at the root of its language's site) unless ``base_url`` is given."""
-        events = views.all_events(dataset.platforms)
-        newest = events[0][1].date.first_day if events else self.today
-        suffix = "/" if directory_urls else ".html"
+
+class Renderer:
+    """The pages of one dataset in the language of ``templates``: each method prepares the
+    views of one template and renders it."""
+
+    def __init__(self, dataset: Dataset, templates: Templates):
+        self.dataset = dataset
+        self.templates = templates
+        self.language = templates.language
+        self.addresses = templates.addresses
+        # Every template of a dataset's pages prints region names with this.
+        self._common = {"regions": self.region_names}
+
+    def gettext(self, message: str) -> str:
+        return self.templates.gettext(message)
+
+    def render(self, template: str, **context: object) -> str:
+        return self.templates.render(template, **self._common, **context)
+
+    def region_names(self, codes: Sequence[str], *, everywhere: bool = False) -> str:
+        """Region names as a localised list. With ``everywhere``, a list that includes ``OTHER``
+        (a mechanism available everywhere, a platform's only default) reads "Everywhere"."""
+        if everywhere and OTHER in codes:
+            return self.gettext("Everywhere")
+        return self.templates.format.region_names(self.dataset.regions, codes)
+
+    def region_links(self) -> list[tuple[str, str]]:
+        """Every region with a page, by its name in this language (groups such as the EU first)."""
+        regions = self.dataset.regions
+        named = [
+            (code, regions.name(code, self.templates.format.locale))
+            for code in views.region_codes(self.dataset.platforms)
+        ]
+        return sorted(named, key=lambda pair: (pair[0] not in regions.groups, sort_key(pair[1])))
+
+    # Pages -------------------------------------------------------------------------------
+
+    def guide(self, platform: Platform) -> str:
+        page_url = self.addresses.guide_url(platform)
+        today = self.templates.today
+        rows = views.region_rows(platform, self.dataset.regions)
         return self.render(
-            "feed.xml.j2",
-            events=events,
-            updated=f"{newest.isoformat()}T00:00:00Z",
-            base_url=base_url,
-            self_href="feed.xml",
-            home_href="./",
-            guide_href=lambda platform: f"guides/{platform.id}{suffix}",
-            event_type=lambda type_: escape.plain_text(self._macros().event_type(type_)),
-            **self._cards(dataset),
+            "guide.md.j2",
+            platform=platform,
+            rows=rows,
+            stale=freshness.platform_is_stale(platform, today),
+            stale_mechanisms=self._stale_mechanisms(platform),
+            stopping=self._stopping(platform),
+            training_starts=[freshness.training_start(platform, row.default.regions, today) for row in rows],
+            uses_by_status={status: views.data_by_status(platform, status) for status in USE_STATUSES},
+            watched=views.watched_documents(platform),
+            sources=[platform.sources[i] for i in views.cited_sources(platform)],
+            embed_url=self.addresses.embed_url(platform),
+            embed_path=self.addresses.embed_path(platform),
+            page_url=page_url,
+            qr=Markdown(qr_svg(page_url)) if page_url else "",
+            jsonld=structured.guide(
+                platform, url=page_url, language=self.language, surface_name=self.templates.words.surface
+            ),
         )
 
-    def guides_index(self, dataset: Dataset) -> str:
-        return self.render("guides_index.md.j2", dataset=dataset, link_prefix="", **self._cards(dataset))
-
-    def platform_cards(self, dataset: Dataset, *, link_prefix: str) -> str:
+    def embed(self, platform: Platform) -> str:
         return self.render(
-            "platform_cards.md.j2", dataset=dataset, link_prefix=link_prefix, **self._cards(dataset)
+            "embed.md.j2",
+            platform=platform,
+            rows=views.region_rows(platform, self.dataset.regions),
+            stale=freshness.platform_is_stale(platform, self.templates.today),
+            stale_mechanisms=self._stale_mechanisms(platform),
+            stopping=self._stopping(platform),
         )
 
-    # Whole sets of pages ----------------------------------------------------------------
+    def _stopping(self, platform: Platform) -> list[Mechanism]:
+        """The mechanisms that stop training (the others only limit what is used)."""
+        return [m for m in platform.mechanisms if m.kind in views.STOPPING_KINDS]
 
-    def page_paths(self, dataset: Dataset) -> list[str]:
-        """The source path of every generated page, as in the default language, in the order
-        :meth:`pages` renders them."""
-        paths = ["guides/index.md"]
-        for platform in dataset.platforms:
-            paths += [f"guides/{platform.id}.md", f"embed/{platform.id}.md"]
-        paths += ["compare.md", "timeline.md", "regions/index.md"]
-        paths += [f"regions/{code.lower()}.md" for code, _name in self.region_links(dataset)]
-        return paths
+    def _stale_mechanisms(self, platform: Platform) -> frozenset[str]:
+        """The ids of the mechanisms whose steps may have changed since they were confirmed."""
+        today = self.templates.today
+        return frozenset(
+            m.id for m in platform.mechanisms if freshness.mechanism_is_stale(m, platform, today)
+        )
 
-    def pages(self, dataset: Dataset) -> dict[str, str]:
-        """Every generated page of this language, by source path as in the default language."""
-        with gcpause.paused():  # rendering 400 guides allocates millions of objects; see gcpause
-            pages = {"guides/index.md": self.guides_index(dataset)}
-            for platform in dataset.platforms:
-                pages[f"guides/{platform.id}.md"] = self.guide(dataset, platform)
-                pages[f"embed/{platform.id}.md"] = self.embed(dataset, platform)
-            pages["compare.md"] = self.compare(dataset)
-            pages["timeline.md"] = self.timeline(dataset)
-            pages["regions/index.md"] = self.regions_index(dataset)
-            for code, _name in self.region_links(dataset):
-                pages[f"regions/{code.lower()}.md"] = self.region(dataset, code)
-        return pages
+    def compare(self) -> str:
+        platforms = self.dataset.platforms
+        tables = {
+            category_id: views.category_table(platforms, category_id)
+            for category_id in self.dataset.categories
+        }
+        jsonld = structured.comparison(
+            self.dataset.categories.values(),
+            tables,
+            language=self.language,
+            use_status=self.templates.words.use_status,
+        )
+        return self.render(
+            "compare.md.j2",
+            categories=self.dataset.categories,
+            jsonld=jsonld,
+            comparisons=views.comparison(platforms, self.dataset.regions),
+            category_tables=tables,
+        )
 
-    def marker(self, name: str, dataset: Dataset, *, src_uri: str) -> str | None:
+    def timeline(self) -> str:
+        return self.render(
+            "timeline.md.j2",
+            events=views.all_events(self.dataset.platforms),
+            source_numbers=views.source_numbers(self.dataset.platforms),
+        )
+
+    def region(self, code: str) -> str:
+        return self.render(
+            "region.md.j2",
+            region_name=self.dataset.regions.name(code, self.templates.format.locale),
+            answers=views.region_answers(self.dataset.platforms, code, self.dataset.regions),
+            source_numbers=views.source_numbers(self.dataset.platforms),
+        )
+
+    def regions_index(self) -> str:
+        return self.render("regions_index.md.j2", region_links=self.region_links(), link_prefix="")
+
+    def guides_index(self) -> str:
+        return self.render("guides_index.md.j2", cards=self._cards(), link_prefix="")
+
+    # Blocks of hand-written pages ----------------------------------------------------------
+
+    def marker(self, name: str, *, src_uri: str) -> str | None:
         """The block that replaces ``<!-- atlas:<name> -->`` in the hand-written page
         ``src_uri`` (links are relative to it), or None for an unknown marker."""
-        if name == "platforms":
-            return self.platform_cards(dataset, link_prefix=relative_dir("guides/", src_uri))
-        if name == "statuses":
-            return self.render("statuses.md.j2")
-        if name == "regions":
-            return self.region_picker(dataset, link_prefix=relative_dir("regions/", src_uri))
-        return None
+        block = MARKERS.get(name)
+        return None if block is None else block(self, src_uri)
 
-    def _cards(self, dataset: Dataset) -> dict:
-        return {
-            "rows_of": lambda platform: views.region_rows(platform, dataset.regions),
-            "regions": lambda codes, everywhere=False: self.region_names(
-                dataset, codes, everywhere=everywhere
-            ),
-        }
+    def platform_cards(self, src_uri: str) -> str:
+        """A card per platform, linking to its guide."""
+        link_prefix = relative_dir("guides/", src_uri)
+        return self.render("platform_cards.md.j2", cards=self._cards(), link_prefix=link_prefix)
+
+    def statuses(self, src_uri: str) -> str:
+        """The table of statuses and what they mean."""
+        return self.render("statuses.md.j2")
+
+    def region_picker(self, src_uri: str) -> str:
+        """A link to the page of every region the data names."""
+        link_prefix = relative_dir("regions/", src_uri)
+        return self.render("region_links.md.j2", region_links=self.region_links(), link_prefix=link_prefix)
+
+    def _cards(self) -> list[tuple[Platform, tuple[views.RegionRow, ...], tuple[views.RowGroup, ...]]]:
+        """A card per platform: the platform, its summary rows, and those rows grouped."""
+        cards = []
+        for platform in self.dataset.platforms:
+            rows = views.region_rows(platform, self.dataset.regions)
+            cards.append((platform, rows, views.group_rows(rows)))
+        return cards
+
+
+# The blocks of hand-written pages, by marker name (``<!-- atlas:platforms -->``).
+MARKERS: dict[str, Callable[[Renderer, str], str]] = {
+    "platforms": Renderer.platform_cards,
+    "statuses": Renderer.statuses,
+    "regions": Renderer.region_picker,
+}
 
 
 def relative_dir(target_dir: str, src_uri: str) -> str:
@@ -470,27 +406,12 @@ def relative_dir(target_dir: str, src_uri: str) -> str:
     return "" if relative == "." else relative.rstrip("/") + "/"
 
 
-# Languages whose nouns keep their capital in mid-sentence.
-CAPITALISED_NOUNS = frozenset({"de"})
-
-
-def sort_key(name: str) -> str:
-    """Alphabetical order that ignores accents ("Österreich" among the O's)."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def qr_svg(url: str) -> str:
     """A QR code of ``url`` as inline SVG, made at build time (for printed guides)."""
     code = segno.make(url, error="m")
-    return code.svg_inline(scale=2, title=url, svgclass="atlas-qr", lineclass=None, omitsize=False)
+    return str(code.svg_inline(scale=2, title=url, svgclass="atlas-qr", lineclass=None, omitsize=False))
 
 
-def _text_width(text: str) -> int:
-    """Rough width in pixels of text at 11px (wide East Asian characters count double)."""
-    return round(sum(11 if unicodedata.east_asian_width(c) in "WF" else 6.6 for c in text))
-
-
-def _fail(message: str):
+def _fail(message: str) -> None:
     """Called by templates on a value they do not know: fail loudly rather than print nothing."""
     raise ValueError(message)

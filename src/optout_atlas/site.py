@@ -17,7 +17,7 @@ from mkdocs.exceptions import Abort
 from optout_atlas import clock, translation
 from optout_atlas.dataset import Dataset, cached_dataset
 from optout_atlas.problems import DataError
-from optout_atlas.render import Renderer
+from optout_atlas.render import Renderer, Templates
 
 log = logging.getLogger("mkdocs.hooks.atlas")
 
@@ -131,7 +131,7 @@ def localized(config: MkDocsConfig, language: str, *, english: Dataset | None = 
     return _localized[key]
 
 
-_renderers: dict[tuple, Renderer] = {}
+_templates: dict[tuple, Templates] = {}
 
 
 class _SharedBytecode(jinja2.BytecodeCache):
@@ -177,7 +177,8 @@ def share_compiled_templates(env: jinja2.Environment) -> None:
     env.bytecode_cache = _bytecode.setdefault(signature, _SharedBytecode())
 
 
-def renderer(config: MkDocsConfig, language: str) -> Renderer:
+def templates(config: MkDocsConfig, language: str) -> Templates:
+    """The templates of ``language``, made once per configuration and catalog version."""
     today = clock.today()
     overrides = Path(config.theme.custom_dir or "overrides")
     key = (
@@ -189,11 +190,11 @@ def renderer(config: MkDocsConfig, language: str) -> Renderer:
         config.site_url,
         config.use_directory_urls,
     )
-    if key not in _renderers:
-        stale = [old for old in _renderers if old[:3] == key[:3]]  # this language's older catalogs
+    if key not in _templates:
+        stale = [old for old in _templates if old[:3] == key[:3]]  # this language's older catalogs
         for old in stale:
-            del _renderers[old]
-        _renderers[key] = Renderer(
+            del _templates[old]
+        _templates[key] = Templates(
             key[0],
             language=language,
             today=today,
@@ -202,5 +203,10 @@ def renderer(config: MkDocsConfig, language: str) -> Renderer:
             default_language=default_language(config),
             directory_urls=config.use_directory_urls,
         )
-        share_compiled_templates(_renderers[key].env)
-    return _renderers[key]
+        share_compiled_templates(_templates[key].env)
+    return _templates[key]
+
+
+def renderer(config: MkDocsConfig, language: str, dataset: Dataset | None = None) -> Renderer:
+    """The pages of ``dataset`` (default: the dataset in ``language``) in ``language``."""
+    return templates(config, language).renderer(dataset or localized(config, language))

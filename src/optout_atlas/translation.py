@@ -3,7 +3,7 @@
 Two domains, each with a template in ``locales/<domain>.pot`` and a catalog per language in
 ``locales/<lang>/LC_MESSAGES/<domain>.po``:
 
-- ``ui``: the words of the templates in ``overrides/atlas/`` (and the few in ``render.py``);
+- ``ui``: the words of the templates in ``overrides/atlas/`` (and the few in ``UI_PYTHON_FILES``);
 - ``data``: every translatable string of the YAML data. The English text stays in the YAML; each
   message has a stable context naming where it comes from (``linkedin|mechanisms.x.steps.web``),
   so two identical English strings in different places can be translated differently.
@@ -259,8 +259,12 @@ def extract_data(dataset: Dataset, *, root: Path) -> Catalog:
     return catalog
 
 
+# The package's modules with UI strings of their own (besides the templates').
+UI_PYTHON_FILES = ("render.py", "vocabulary.py", "badges.py")
+
+
 def extract_ui(template_dir: Path, python_dir: Path, *, root: Path) -> Catalog:
-    """The UI template: the strings of the Jinja templates and of ``render.py``."""
+    """The UI template: the strings of the Jinja templates and of ``UI_PYTHON_FILES``."""
     catalog = _new_catalog()
     sources = [
         (
@@ -268,7 +272,7 @@ def extract_ui(template_dir: Path, python_dir: Path, *, root: Path) -> Catalog:
             [("**.j2", "jinja2")],
             {"**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}},
         ),
-        (python_dir, [("render.py", "python")], {}),
+        (python_dir, [(name, "python") for name in UI_PYTHON_FILES], {}),
     ]
     for directory, method_map, options in sources:
         for filename, _line, text, comments, context in extract_from_dir(

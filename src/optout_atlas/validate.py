@@ -334,7 +334,7 @@ def _recorded_problems(document: YamlDocument, path: Path_, recorded: str) -> li
 
 
 # Ids that name pages and anchors of the site. Platform files give the names of generated pages
-# (guides/<id>.md, embed/<id>.md: see Renderer.page_paths) and element ids (the rows of the
+# (guides/<id>.md, embed/<id>.md: see optout_atlas.inventory) and element ids (the rows of the
 # comparison, the sections of region pages); mechanism ids are the anchors of their sections in
 # the guide and the embed page; region groups name region pages (regions/<id>.md); categories name
 # the sections of the comparison (their id with - for _). Each must not collide with a page or

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
-from optout_atlas.model import Default, Mechanism, Platform, WatchedDocument
+from optout_atlas.model import DataUse, Default, Event, Mechanism, Platform, WatchedDocument
 from optout_atlas.regions import OTHER, Regions
 
 # Mechanisms that stop training outright, as opposed to ones that only limit what is used.
@@ -34,9 +36,9 @@ class _PerObject:
     and a long ``mkdocs serve`` does not accumulate old data)."""
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[weakref.ref, dict]] = {}
+        self._entries: dict[int, tuple[weakref.ref[Any], dict[str, Any]]] = {}
 
-    def of(self, obj) -> dict:
+    def of(self, obj: object) -> dict[str, Any]:
         key = id(obj)
         entry = self._entries.get(key)
         if entry is None or entry[0]() is not obj:
@@ -47,7 +49,7 @@ class _PerObject:
             entry = self._entries[key] = (reference, {})
         return entry[1]
 
-    def _forget(self, key: int, reference: weakref.ref) -> None:
+    def _forget(self, key: int, reference: weakref.ref[Any]) -> None:
         entry = self._entries.get(key)
         if entry is not None and entry[0] is reference:
             del self._entries[key]
@@ -58,7 +60,7 @@ _memory = _PerObject()
 
 def _countries(regions: Regions, code: str) -> frozenset[str]:
     """``regions.countries(code)``, remembered per ``Regions``."""
-    known = _memory.of(regions).setdefault("countries", {})
+    known: dict[str, frozenset[str]] = _memory.of(regions).setdefault("countries", {})
     found = known.get(code)
     if found is None:
         found = known[code] = regions.countries(code)
@@ -110,7 +112,9 @@ class RegionRow:
 
 def region_rows(platform: Platform, regions: Regions) -> tuple[RegionRow, ...]:
     """The summary box of a platform: one row per default, ``OTHER`` last."""
-    known = _memory.of(platform).setdefault("region_rows", {})
+    known: dict[int, tuple[Regions, tuple[RegionRow, ...]]] = _memory.of(platform).setdefault(
+        "region_rows", {}
+    )
     found = known.get(id(regions))
     if found is None or found[0] is not regions:
         found = known[id(regions)] = (regions, _region_rows(platform, regions))
@@ -129,7 +133,7 @@ def _region_rows(platform: Platform, regions: Regions) -> tuple[RegionRow, ...]:
     return tuple(sorted(rows, key=lambda row: OTHER in row.default.regions))
 
 
-def data_by_status(platform: Platform, status: str):
+def data_by_status(platform: Platform, status: str) -> tuple[DataUse, ...]:
     return tuple(use for use in platform.data if use.status == status)
 
 
@@ -146,7 +150,7 @@ def cited_sources(platform: Platform) -> list[str]:
 def _cited_sources(platform: Platform) -> list[str]:
     order: dict[str, None] = {}
 
-    def add(ids):
+    def add(ids: Iterable[str]) -> None:
         for source_id in ids:
             order.setdefault(source_id, None)
 
@@ -175,7 +179,7 @@ def _cited_sources(platform: Platform) -> list[str]:
     return list(order)
 
 
-def source_numbers(platforms) -> dict[str, dict[str, int]]:
+def source_numbers(platforms: Iterable[Platform]) -> dict[str, dict[str, int]]:
     """Footnote number of each source on each platform's guide."""
     return {p.id: {sid: n for n, sid in enumerate(cited_sources(p), start=1)} for p in platforms}
 
@@ -188,7 +192,9 @@ def source_numbers(platforms) -> dict[str, dict[str, int]]:
 def resolve_default(platform: Platform, region: str, regions: Regions) -> Default | None:
     """The default that applies in ``region``: one naming it, else the smallest group that
     contains it, else the platform's ``OTHER`` entry; ``None`` when the data says nothing."""
-    known = _memory.of(platform).setdefault("resolve_default", {})
+    known: dict[tuple[str, int], tuple[Regions, Default | None]] = _memory.of(platform).setdefault(
+        "resolve_default", {}
+    )
     found = known.get((region, id(regions)))
     if found is None or found[0] is not regions:
         found = known[(region, id(regions))] = (regions, _resolve_default(platform, region, regions))
@@ -212,7 +218,7 @@ def _resolve_default(platform: Platform, region: str, regions: Regions) -> Defau
     return next((d for d in platform.defaults if OTHER in d.regions), None)
 
 
-def event_applies(platform: Platform, event, region: str, regions: Regions) -> bool:
+def event_applies(platform: Platform, event: Event, region: str, regions: Regions) -> bool:
     """Whether an event concerns ``region``. ``OTHER`` in an event means the regions that fall
     under the platform's ``OTHER`` default."""
     if any(available_in((code,), region, regions) for code in event.regions if code != OTHER):
@@ -223,7 +229,7 @@ def event_applies(platform: Platform, event, region: str, regions: Regions) -> b
     return False
 
 
-def region_codes(platforms, *, defaults_only: bool = False) -> list[str]:
+def region_codes(platforms: Iterable[Platform], *, defaults_only: bool = False) -> list[str]:
     """Every region the data names (``OTHER`` aside): the regions that get a page. With
     ``defaults_only``, only regions named by a default (those with a status of their own)."""
     codes: set[str] = set()
@@ -247,14 +253,14 @@ class RegionAnswer:
     platform: Platform
     default: Default | None
     mechanisms: tuple[Mechanism, ...]
-    events: tuple  # events that concern the region, oldest first
+    events: tuple[Event, ...]  # events that concern the region, oldest first
 
     @property
     def stopping(self) -> tuple[Mechanism, ...]:
         return tuple(m for m in self.mechanisms if m.kind in STOPPING_KINDS)
 
 
-def region_answers(platforms, region: str, regions: Regions) -> tuple[RegionAnswer, ...]:
+def region_answers(platforms: Iterable[Platform], region: str, regions: Regions) -> tuple[RegionAnswer, ...]:
     return tuple(
         RegionAnswer(
             platform,
@@ -293,11 +299,11 @@ class Comparison:
         stopping = [m for row in self.rows for m in row.stopping]
         return any(m.retroactive for m in stopping) if stopping else None
 
-    def data(self, status: str) -> tuple:
+    def data(self, status: str) -> tuple[DataUse, ...]:
         return data_by_status(self.platform, status)
 
     @property
-    def minors(self):
+    def minors(self) -> DataUse | None:
         return next((use for use in self.platform.data if use.category.id == "minors"), None)
 
     @property
@@ -305,23 +311,25 @@ class Comparison:
         return tuple(d for d in self.platform.defaults if d.legal_basis)
 
 
-def comparison(platforms, regions: Regions) -> tuple[Comparison, ...]:
+def comparison(platforms: Iterable[Platform], regions: Regions) -> tuple[Comparison, ...]:
     return tuple(Comparison(p, region_rows(p, regions)) for p in platforms)
 
 
-def category_table(platforms, category_id: str) -> tuple[tuple[Platform, tuple], ...]:
+def category_table(
+    platforms: Iterable[Platform], category_id: str
+) -> tuple[tuple[Platform, tuple[DataUse, ...]], ...]:
     """For one category: each platform with what it says about it (possibly nothing)."""
     return tuple((p, tuple(u for u in p.data if u.category.id == category_id)) for p in platforms)
 
 
-def all_events(platforms) -> list[tuple[Platform, object]]:
+def all_events(platforms: Iterable[Platform]) -> list[tuple[Platform, Event]]:
     """Every event of every platform, newest first."""
     return sorted(
         ((p, e) for p in platforms for e in p.events), key=lambda pe: (pe[1].date, pe[0].name), reverse=True
     )
 
 
-def event_key(platform: Platform, event) -> str:
+def event_key(platform: Platform, event: Event) -> str:
     """A permanent id for an event: date and type, numbered only among same-day events of the
     same type (as in the translation contexts), so adding other events never changes it."""
     same = [e for e in platform.events if e.date == event.date and e.type == event.type]
