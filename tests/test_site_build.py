@@ -13,7 +13,7 @@ from conftest import ROOT, mkdocs_build
 
 pytestmark = pytest.mark.build
 
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data", "locales")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "data", "locales")
 
 
 def page(site: Path, path: str) -> BeautifulSoup:

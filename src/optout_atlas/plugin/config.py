@@ -27,8 +27,9 @@ class AtlasConfig(Config):
     # The order of the navigation's top level, as source paths in the default language
     # (``guides/`` for a section); items not listed follow the listed ones in MkDocs' order.
     nav_order = c.ListOfItems(c.Type(str), default=[])
-    # Whether anything is made from the data: the data and catalog checks, the generated pages,
-    # the blocks of ``<!-- atlas:… -->`` markers, the feeds, badges and JSON export. ``false``
+    # Whether anything is made from the data and the page templates: the data and catalog
+    # checks, the generated pages, the blocks of ``<!-- atlas:… -->`` markers, the notices on
+    # stale translations, the feeds, badges and JSON export. ``false``
     # builds ``docs/`` as it is, with the plugin's other work (safe build, navigation order,
     # language links, Content-Security-Policy, search and offline fixes): the build benchmark's
     # baseline, whose pages are written out as Markdown beforehand, is built that way.

@@ -27,9 +27,18 @@ def feed_path(language: str, default: str) -> str:
 
 
 def write_feed(
-    root: Path, renderer: Renderer, dataset: Dataset, *, language: str, default: str, site_url: str, directory_urls: bool
+    root: Path,
+    renderer: Renderer,
+    dataset: Dataset,
+    *,
+    language: str,
+    default: str,
+    site_url: str,
+    directory_urls: bool,
 ) -> None:
-    xml = renderer.feed(dataset, base_url=_base_url(site_url, language, default), directory_urls=directory_urls)
+    xml = renderer.feed(
+        dataset, base_url=_base_url(site_url, language, default), directory_urls=directory_urls
+    )
     _write(root / feed_path(language, default), xml)
 
 

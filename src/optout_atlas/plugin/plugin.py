@@ -72,6 +72,8 @@ MARKER = re.compile(r"<!--\s*atlas:([a-z-]+)\s*-->")
 # The i18n plugin's (1.x) method that removes duplicate search entries, which the plugin replaces.
 I18N_SEARCH_DEDUPLICATION = "reconfigure_search_duplicates"
 GENERATED_BY = "atlas"
+# The environment variable that narrows a build to the default language and one other.
+PREVIEW_VARIABLE = "ATLAS_LANGUAGE"
 
 
 class AtlasPlugin(BasePlugin[AtlasConfig]):
@@ -124,7 +126,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         self.safe_build = SafeBuild(enabled=command == "build" and not dirty)
         self.safe_build.start()
 
-    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
         """Saving a YAML or ``.po`` file rebuilds the site (the cache knows what changed)."""
         if self.config.generate:
             server.watch(str(self.data_dir))
@@ -165,7 +169,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         languages = plugin.config.languages
         known = [lang.locale for lang in languages]
         if wanted not in known:
-            raise Abort(f"{PREVIEW_VARIABLE}={wanted!r} is not a site language; use one of: {', '.join(known)}")
+            raise Abort(
+                f"{PREVIEW_VARIABLE}={wanted!r} is not a site language; use one of: {', '.join(known)}"
+            )
         for lang in languages:
             lang.build = lang.default or lang.locale == wanted
         return config
@@ -191,7 +197,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 what.append(f"{_count(catalogs, 'problem')} in the catalogs")
             for problem in sorted(fatal + catalogs):
                 log.error(str(problem))
-            raise Abort(f"Aborted: {' and '.join(what)} (listed above); the site directory was left as it was.")
+            raise Abort(
+                f"Aborted: {' and '.join(what)} (listed above); the site directory was left as it was."
+            )
         for warning in english.warnings:
             if warning not in self.reported:
                 log.warning(str(warning))
@@ -231,7 +239,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return config
 
     on_config = CombinedEvent(
-        _stage_site, _choose_preview_language, _check_data, _replace_search_deduplication, _drop_remote_polyfills
+        _stage_site,
+        _choose_preview_language,
+        _check_data,
+        _replace_search_deduplication,
+        _drop_remote_polyfills,
     )
 
     # -----------------------------------------------------------------------------------------
@@ -255,7 +267,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             for src_uri in self._page_paths(config):
                 uri = site.localized_uri(src_uri, language, default)
                 if files.get_file_from_path(uri) is not None:
-                    raise Abort(f"docs/{uri} exists, but the atlas plugin generates that page; remove the file")
+                    raise Abort(
+                        f"docs/{uri} exists, but the atlas plugin generates that page; remove the file"
+                    )
                 # No content yet: i18n re-creates the file from its path anyway.
                 file = File.generated(config, uri, content="", inclusion=_inclusion(src_uri))
                 file.abs_src_path = os.path.join(config.docs_dir, file.src_path)
@@ -270,7 +284,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for file in files:
             if file.src_uri in self.generated:
                 language, src_uri = self.generated[file.src_uri]
-                file.content_string = self._pages(config, language)[src_uri]
+                file.content_string = self.pages(config, language)[src_uri]
                 file.generated_by = GENERATED_BY
                 file.inclusion = _inclusion(file.src_uri)
         return files
@@ -307,20 +321,26 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A notice under the title of a translated page whose English page changed since it was
         translated (``translated_pages``); the blocks of ``<!-- atlas:… -->`` markers."""
+        if self.english is None:
+            return markdown
         if translated_pages.KEY in page.meta and page.file.abs_src_path:
             markdown = self._flag_if_stale(markdown, page, config)
-        if self.english is None or "atlas:" not in markdown:
-            return markdown
-        return MARKER.sub(lambda match: self._render_marker(match.group(1), page, config), markdown)
+        return self.fill_markers(
+            markdown, config, language=site.current_language(config), src_uri=page.file.src_uri
+        )
 
     def _announce_feed(self, context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
         """Where the language's feed is, for the ``<link rel="alternate">`` in the head."""
         if self.english is not None:
-            context["atlas_feed"] = outputs.feed_path(site.current_language(config), site.default_language(config))
+            context["atlas_feed"] = outputs.feed_path(
+                site.current_language(config), site.default_language(config)
+            )
         return context
 
     @event_priority(AFTER_I18N)
-    def _relative_language_links(self, context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    def _relative_language_links(
+        self, context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict:
         """With ``site_url`` empty, the i18n plugin points the language switcher of pages that
         have no translated twin (each language's home page) at root-absolute links such as
         ``/de/``, which break under a sub-path or from a file share. Material passes each link
@@ -418,9 +438,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         default = site.default_language(config)
         return self._renderer(config, default).page_paths(self._localized(default))
 
-    def _pages(self, config: MkDocsConfig, language: str) -> dict[str, str]:
-        """The pages of ``language``, by source path in the default language: rendered once per
-        language build (only one language's pages are in memory at a time)."""
+    def pages(self, config: MkDocsConfig, language: str) -> dict[str, str]:
+        """The generated pages of ``language`` (Markdown), by source path in the default
+        language: rendered once per language build (only one language's pages are in memory at
+        a time). Valid after ``on_config`` checked the data."""
         if language not in self.rendered:
             self.rendered.clear()
             self.rendered[language] = self._renderer(config, language).pages(self._localized(language))
@@ -439,16 +460,23 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             return f"{title}\n\n{notice}{rest}"
         return f"{notice}{markdown}"
 
-    def _render_marker(self, name: str, page: Page, config: MkDocsConfig) -> str:
-        language = site.current_language(config)
-        block = self._renderer(config, language).marker(name, self._localized(language), src_uri=page.file.src_uri)
-        if block is None:
-            raise PluginError(f"{page.file.src_uri}: unknown marker <!-- atlas:{name} -->")
-        return block
+    def fill_markers(self, markdown: str, config: MkDocsConfig, *, language: str, src_uri: str) -> str:
+        """``markdown`` with each ``<!-- atlas:… -->`` marker replaced by its block in
+        ``language``; an unknown marker stops the build. Valid after ``on_config`` checked the
+        data."""
+        if "atlas:" not in markdown:
+            return markdown
+        renderer, dataset = self._renderer(config, language), self._localized(language)
 
+        def block(match: re.Match[str]) -> str:
+            name = match.group(1)
+            rendered = renderer.marker(name, dataset, src_uri=src_uri)
+            if rendered is None:
+                raise PluginError(f"{src_uri}: unknown marker <!-- atlas:{name} -->")
+            return rendered
 
-# The environment variable that narrows a build to the default language and one other.
-PREVIEW_VARIABLE = "ATLAS_LANGUAGE"
+        return MARKER.sub(block, markdown)
+
 
 # ---------------------------------------------------------------------------------------------
 # Helper functions
