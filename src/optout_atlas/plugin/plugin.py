@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
-from mkdocs.config.base import ConfigErrors, ConfigWarnings
+from mkdocs.config.base import ConfigErrors, ConfigWarnings, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -107,7 +107,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 warnings.remove((key, message))
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"the options are {', '.join(known)}"
-                errors.append((key, f"no such option ({hint})"))
+                errors.append((key, ValidationError(f"no such option ({hint})")))
         return errors, warnings
 
     @property
