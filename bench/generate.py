@@ -1,19 +1,21 @@
 """Write throw-away copies of the project for the build benchmark (see ``bench/README.md``).
 
-``ours``: the project as it is (mkdocs.yml, docs, overrides, hooks, locales, data with its schema,
+``ours``: the project as it is (mkdocs.yml, docs, overrides, locales, data with its schema,
 regions and categories), but with N synthetic platform files instead of the real ones. The files
 are valid (``optout_atlas.dataset.load_dataset`` accepts them; this script checks) and about as
 large as the real ones: 30-60 sources, 3-7 mechanisms with web and app steps, about 15 events,
 4-11 data uses, defaults for several regions, disputes, sharing.
 
-``baseline``: the same pages as plain Markdown files and no data hooks. Every page the hooks
-generate (``hooks/pages.py``) is rendered here, in every language built, with the project's own
-renderer, and written to ``docs/`` in the suffix structure; the ``<!-- atlas:… -->`` markers of
-the hand-written pages are replaced as ``hooks/markers.py`` does. Its ``mkdocs.yml`` is the same
-but lists only the hooks that are not about data (``DATA_HOOKS`` are dropped) and keeps the
-generated pages out of the navigation with ``not_in_nav``, as the hook does with
-``InclusionLevel.NOT_IN_NAV``. The page templates (``overrides/atlas/``) are left out: the hook
-removes them from the site, MkDocs would otherwise copy them.
+``baseline``: the same pages as plain Markdown files, built without the plugin's data work.
+Every page the atlas plugin generates is rendered here by the plugin itself (``AtlasPlugin.pages``),
+in every language built, and written to ``docs/`` in the suffix structure; the
+``<!-- atlas:… -->`` markers of the hand-written pages are filled by the plugin too
+(``AtlasPlugin.fill_markers``). Its ``mkdocs.yml`` is the same but sets the plugin's
+``generate: false`` (no data check, generated pages, markers, feeds, badges or export; the
+plugin's other work stays) and keeps the generated pages out of the navigation with
+``not_in_nav``, as the plugin does with ``InclusionLevel.NOT_IN_NAV``. The page templates
+(``overrides/atlas/``) are left out: the plugin removes them from the site, MkDocs would
+otherwise copy them.
 
 Usage: ``python bench/generate.py TARGET --platforms N [--languages en|all] [--seed S]``.
 """
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import posixpath
@@ -37,13 +38,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 # The date every build of the benchmark is pinned to (OPTOUT_ATLAS_TODAY): freshness, "ago" and
 # "not in the future" checks must give the same result when the baseline is rendered here and
-# when the hooks render in the build.
+# when the plugin renders in the build.
 TODAY = dt.date(2026, 11, 22)
 
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "locales")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "locales")
 DATA_PARTS = ("schema", "regions.yml", "categories.yml")
-# Hooks that read the data; the baseline runs without them (the others stay).
-DATA_HOOKS = ("data.py", "pages.py", "markers.py", "feeds.py", "exports.py")
 
 # Regions the synthetic platforms name: about as many as the real data (so about as many region
 # pages), plus a few more countries.
@@ -343,33 +342,30 @@ def check_data(data_dir: Path) -> None:
         raise SystemExit(f"synthetic data is not valid ({len(error.problems)} problems):\n{shown}") from None
 
 
-def _load_hook(project: Path, name: str):
-    """A hook module of the project copy, for its constants (not run)."""
-    spec = importlib.util.spec_from_file_location(f"bench_hook_{name}", project / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _config(project: Path):
+def _plugin(project: Path):
+    """The project's configuration, after the start of a build (``on_config`` of every plugin:
+    the atlas plugin has checked the data), and its atlas plugin."""
     from mkdocs.config import load_config
 
-    return load_config(str(project / "mkdocs.yml"))
+    from optout_atlas.plugin import AtlasPlugin
+
+    config = load_config(str(project / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    plugin = config.plugins["atlas"]
+    assert isinstance(plugin, AtlasPlugin)
+    return config, plugin
 
 
 def write_baseline(project: Path, target: Path, *, languages: list[str] | None = None) -> Path:
-    """``target``: the pages of ``project`` as Markdown files, with the data hooks removed.
+    """``target``: the pages of ``project`` as Markdown files, built without the plugin's data work.
 
     ``languages``: the languages whose pages are written (default: every language the i18n plugin
     builds). The hand-written pages of every language stay, as in the project."""
-    from optout_atlas import inventory, site, translation
-    from optout_atlas.dataset import load_dataset
-    from optout_atlas.render import Templates
+    from optout_atlas.plugin import site
+    from optout_atlas.plugin.plugin import NOT_IN_NAV_PREFIXES
 
     os.environ.pop("SITE_URL", None)  # mkdocs.yml reads it: relative links, as in the benchmark
-    config = _config(project)
-    pages_hook = _load_hook(project, "pages")
-    markers_hook = _load_hook(project, "markers")
+    config, plugin = _plugin(project)
 
     if target.exists():
         shutil.rmtree(target)
@@ -378,66 +374,44 @@ def write_baseline(project: Path, target: Path, *, languages: list[str] | None =
         shutil.copytree(project / part, target / part)
     shutil.copytree(
         project / "overrides", target / "overrides", ignore=shutil.ignore_patterns("atlas")
-    )  # the page templates: only the hook reads them, and it keeps them out of the site
-    (target / "hooks").mkdir()
-    for hook in sorted((project / "hooks").glob("*.py")):
-        if hook.name not in DATA_HOOKS:
-            shutil.copy(hook, target / "hooks" / hook.name)
+    )  # the page templates: only the plugin reads them, and it keeps them out of the site
     (target / "mkdocs.yml").write_text(
-        _baseline_config(
-            (project / "mkdocs.yml").read_text(encoding="utf-8"), pages_hook.NOT_IN_NAV_PREFIXES
-        ),
+        _baseline_config((project / "mkdocs.yml").read_text(encoding="utf-8"), NOT_IN_NAV_PREFIXES),
         encoding="utf-8",
     )
 
     default = site.default_language(config)
     wanted = languages or site.languages(config)
-    english = load_dataset(project / "data", today=TODAY)
-    locales = site.locales_dir(config)
-    overrides = Path(config.theme.custom_dir)
     docs = target / "docs"
-    written: set[str] = set()
     for language in wanted:
-        dataset = translation.localize(english, language, locales)
-        renderer = Templates(
-            overrides,
-            language=language,
-            today=TODAY,
-            locales_dir=locales,
-            site_url="",
-            default_language=default,
-        ).renderer(dataset)
-        for src_uri, markdown in inventory.render_pages(renderer).items():
+        for src_uri, markdown in plugin.pages(config, language).items():
             uri = site.localized_uri(src_uri, language, default)
             path = docs / uri
             if path.exists():
-                raise SystemExit(f"docs/{uri} exists, but the hooks generate that page")
+                raise SystemExit(f"docs/{uri} exists, but the plugin generates that page")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(markdown, encoding="utf-8")
-            written.add(uri)
-        _fill_markers(docs, language, default, renderer, markers_hook.MARKER)
+        _fill_markers(docs, language, default, config, plugin)
     return target
 
 
-def _fill_markers(docs: Path, language: str, default: str, renderer, marker) -> None:
-    """Replace the markers of the language's hand-written pages, as ``hooks/markers.py`` does
+def _fill_markers(docs: Path, language: str, default: str, config, plugin) -> None:
+    """Fill the markers of the language's hand-written pages, as the plugin does in a build
     (which renders them in the language being built: the page's own language here, since every
     page with a marker exists in every language)."""
+    from mkdocs.exceptions import PluginError
+
     for path in sorted(docs.rglob("*.md")):
         src_uri = path.relative_to(docs).as_posix()
         if _language_of(src_uri, default) != language:
             continue
         markdown = path.read_text(encoding="utf-8")
-        if "atlas:" not in markdown:
-            continue
-
-        def render(match, src_uri=src_uri):
-            block = renderer.marker(match.group(1), src_uri=src_uri)
-            if block is None:
-                raise SystemExit(f"{src_uri}: unknown marker {match.group(0)}")
-            return block
-
-        path.write_text(marker.sub(render, markdown), encoding="utf-8")
+        try:
+            filled = plugin.fill_markers(markdown, config, language=language, src_uri=src_uri)
+        except PluginError as error:
+            raise SystemExit(str(error)) from None
+        if filled != markdown:
+            path.write_text(filled, encoding="utf-8")
 
 
 def _language_of(src_uri: str, default: str) -> str:
@@ -446,16 +420,18 @@ def _language_of(src_uri: str, default: str) -> str:
 
 
 def _baseline_config(text: str, not_in_nav_prefixes: tuple[str, ...]) -> str:
-    """mkdocs.yml without the data hooks, with the generated pages kept out of the navigation as
-    the hook keeps them (index pages stay in)."""
-    dropped = "|".join(re.escape(name) for name in DATA_HOOKS)
-    lines = [line for line in text.splitlines() if not re.fullmatch(rf"\s*-\s*hooks/(?:{dropped})\s*", line)]
+    """mkdocs.yml with the atlas plugin's ``generate: false``, with the generated pages kept out
+    of the navigation as the plugin keeps them (index pages stay in)."""
+    text, found = re.subn(r"(?m)^(\s+)atlas:\n", r"\g<0>\1  generate: false\n", text, count=1)
+    if not found:
+        raise SystemExit("mkdocs.yml has no atlas plugin with options; extend bench/generate.py")
+    lines = text.splitlines()
     if re.search(r"(?m)^not_in_nav:", text):
         raise SystemExit("mkdocs.yml has a not_in_nav of its own; extend bench/generate.py")
     patterns = []
     for prefix in not_in_nav_prefixes:
         patterns += [f"/{prefix}*", f"!/{prefix}index.md", f"!/{prefix}index.*.md"]
-    block = "\n".join(["", "# bench/generate.py: as hooks/pages.py's NOT_IN_NAV", "not_in_nav: |"])
+    block = "\n".join(["", "# bench/generate.py: as the atlas plugin's NOT_IN_NAV", "not_in_nav: |"])
     block += "".join(f"\n  {pattern}" for pattern in patterns)
     return "\n".join(lines) + "\n" + block + "\n"
 

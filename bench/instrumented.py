@@ -1,6 +1,6 @@
 """Run ``mkdocs`` in this process and count what the atlas does per build: how often the data is
 loaded and validated, how often each language is translated, how many pages are rendered, and
-how many language builds MkDocs ran; and time every plugin's and hook's event handlers (their own
+how many language builds MkDocs ran; and time every plugin's event handlers (their own
 time: the i18n plugin's ``on_post_build`` runs the other languages' builds, whose handlers are
 counted on their own). Used by ``bench/run.py``; not a benchmark by itself.
 
@@ -44,7 +44,7 @@ def _time_events(seconds: collections.Counter) -> None:
             result = method(item, **kwargs) if pass_item else method(**kwargs)
             elapsed = time.perf_counter() - started
             nested = stack.pop()
-            seconds[f"{origin} {name}"] += elapsed - nested
+            seconds[_handler_name(origin, name, method)] += elapsed - nested
             if stack:
                 stack[-1] += elapsed
             if result is not None:
@@ -53,6 +53,13 @@ def _time_events(seconds: collections.Counter) -> None:
         return item
 
     PluginCollection.run_event = run_event
+
+
+def _handler_name(origin: str, event: str, method) -> str:
+    """``i18n post_build`` for a plugin's handler of an event, ``atlas _check_data`` for one of
+    several handlers a plugin gives one event (``CombinedEvent``)."""
+    label = getattr(method, "__name__", f"on_{event}")
+    return f"{origin} {event}" if label == f"on_{event}" else f"{origin} {label}"
 
 
 def main() -> None:

@@ -1,10 +1,11 @@
-"""Build benchmark: the site built by our hooks against the same pages as plain Markdown files.
+"""Build benchmark: the site built by the atlas plugin against the same pages as plain Markdown files.
 
 For each number of platforms and each language setting, ``bench/generate.py`` writes a project
-copy with synthetic platforms (``ours``) and its baseline (the same pages as Markdown files, no
-data hooks). Each is built several times, alternately, as a separate ``python -m mkdocs build``
-process; the child's wall time, CPU time (user + system) and peak RSS come from ``os.wait4``,
-which reports that child alone. The results go to ``bench/results.md``. See ``bench/README.md``.
+copy with synthetic platforms (``ours``) and its baseline (the same pages as Markdown files, the
+plugin's ``generate: false``). Each is built several times, alternately, as a separate
+``python -m mkdocs build`` process; the child's wall time, CPU time (user + system) and peak RSS
+come from ``os.wait4``, which reports that child alone. The results go to ``bench/results.md``.
+See ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -39,9 +40,20 @@ LANGUAGE_SETTINGS = {1: "en", 10: None}
 # Cases left out of the default run because they take too long (see README); --full adds them.
 SLOW_CASES = {(400, 10)}
 VARIANTS = ("ours", "baseline")
-# The hooks the baseline runs without (generate.DATA_HOOKS), as MkDocs names their handlers.
-HOOKS = "hooks/"
-OUR_HOOKS = tuple(f"{HOOKS}{name}" for name in generate.DATA_HOOKS)
+# The atlas plugin's handlers that do the work the baseline skips (its ``generate: false``), as
+# bench/instrumented.py names them.
+PLUGIN = "atlas "
+DATA_HANDLERS = tuple(
+    f"{PLUGIN}{name}"
+    for name in (
+        "_check_data",
+        "_add_generated_pages",
+        "_fill_generated_pages",
+        "page_markdown",
+        "_announce_feed",
+        "_write_language_files",
+    )
+)
 
 
 @dataclass
@@ -131,7 +143,7 @@ _FEED_LINK = re.compile(r'<link rel="alternate" type="application/atom\+xml"[^>]
 
 def compare_sites(ours: Path, baseline: Path) -> dict:
     """Do both builds hold the same pages? The only expected difference in HTML is the feed link
-    that ``hooks/feeds.py`` adds to every page's head; the search index and sitemap list the
+    that the atlas plugin adds to every page's head; the search index and sitemap list the
     same entries, in another order (generated files come after the files on disk)."""
     ours_html = {p.relative_to(ours).as_posix() for p in ours.rglob("*.html")}
     base_html = {p.relative_to(baseline).as_posix() for p in baseline.rglob("*.html")}
@@ -360,9 +372,9 @@ def report(cases: list[Case], info: dict, notes: dict) -> str:
         f"{notes['runs']} builds per variant{notes['slow_runs']}, run alternately as separate processes; "
         "the spread is "
         "min-max. *CPU* is the child's user + system time (less sensitive than wall time to other "
-        "load on the machine). *ours*: the project's hooks generate every page from N synthetic "
+        "load on the machine). *ours*: the atlas plugin generates every page from N synthetic "
         "platforms; *baseline*: the same pages as Markdown files, built by the same configuration "
-        "without the data hooks (`bench/generate.py`).",
+        "with the plugin's `generate: false` (`bench/generate.py`).",
         "",
         "## Machine",
         "",
@@ -418,7 +430,7 @@ def report(cases: list[Case], info: dict, notes: dict) -> str:
     out += [
         "",
         "*ours* writes more than the baseline: the Atom feeds, the badges and the JSON export "
-        "(`hooks/feeds.py`, `hooks/exports.py`), which the baseline has no hooks for.",
+        "(`optout_atlas/plugin/outputs.py`), which the baseline does not generate.",
         "",
     ]
 
@@ -448,18 +460,19 @@ def report(cases: list[Case], info: dict, notes: dict) -> str:
             "`on_post_build` runs the other languages' builds, so MkDocs' own work for them, "
             "outside any handler, counts there):",
             "",
-            "| platforms | languages | build s | data hooks s (share) | by data hook | largest others |",
+            "| platforms | languages | build s | data handlers s (share) | by data handler "
+            "| largest others |",
             "| ---: | ---: | ---: | ---: | --- | --- |",
         ]
         for case in counted:
             handlers = case.counts.get("handlers", {})
-            ours = {k: v for k, v in handlers.items() if k.split()[0] in OUR_HOOKS}
+            ours = {k: v for k, v in handlers.items() if k in DATA_HANDLERS}
             others = [(k, v) for k, v in handlers.items() if k not in ours][:4]
             total = case.counts.get("seconds", 0) or 1
             out.append(
                 f"| {case.platforms} | {case.languages} | {_s(total)} | {_s(sum(ours.values()))} "
                 f"({100 * sum(ours.values()) / total:.0f}%) "
-                f"| {', '.join(f'{k.removeprefix(HOOKS)} {_s(v)}' for k, v in ours.items())} "
+                f"| {', '.join(f'{k.removeprefix(PLUGIN)} {_s(v)}' for k, v in ours.items())} "
                 f"| {', '.join(f'{k} {_s(v)}' for k, v in others)} |"
             )
         out.append("")

@@ -231,7 +231,7 @@ def dataset() -> Dataset:
 def fixture_project(target: Path, *, editable: tuple[str, ...] = ()) -> Path:
     """A project at ``target`` that builds the fixture platforms with the project's own site
     configuration: ``mkdocs.yml`` and ``mkdocs.offline.yml`` as they are, the real pages,
-    templates, hooks and interface catalogs, and ``tests/fixtures/site/`` in place of the data
+    templates and interface catalogs, and ``tests/fixtures/site/`` in place of the data
     and the data catalogs.
 
     The one place that decides where the fixture's data and catalogs come from. Files the build
@@ -241,7 +241,7 @@ def fixture_project(target: Path, *, editable: tuple[str, ...] = ()) -> Path:
     target.mkdir(parents=True)
     for name in ("mkdocs.yml", "mkdocs.offline.yml"):
         shutil.copy(ROOT / name, target / name)
-    parts = {"docs": ROOT / "docs", "overrides": ROOT / "overrides", "hooks": ROOT / "hooks"}
+    parts = {"docs": ROOT / "docs", "overrides": ROOT / "overrides"}
     for part, source in {**parts, "data": FIXTURE_SITE / "data"}.items():
         if part in editable:
             shutil.copytree(source, target / part)  # links inside (the schema) become copies

@@ -87,7 +87,7 @@ def project(tmp_path_factory) -> Path:
     categories.yml, and German catalogs with hostile translations."""
     root = tmp_path_factory.mktemp("hostile") / "project"
     root.mkdir()
-    for part in ("mkdocs.yml", "docs", "overrides", "hooks", "locales"):
+    for part in ("mkdocs.yml", "docs", "overrides", "locales"):
         source = ROOT / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
     data = root / "data"

@@ -42,7 +42,7 @@ def _retranslate(project: Path, domain: str, english: str, german: str) -> None:
 def test_a_saved_catalog_and_template_show_at_the_next_rebuild(tmp_path: Path, monkeypatch):
     project = tmp_path / "project"
     project.mkdir()
-    for part in ("mkdocs.yml", "docs", "overrides", "hooks", "data", "locales"):
+    for part in ("mkdocs.yml", "docs", "overrides", "data", "locales"):
         source = ROOT / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
     monkeypatch.setenv("ATLAS_LANGUAGE", "de")

@@ -27,7 +27,7 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.build
 
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data", "locales")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "data", "locales")
 
 
 # -------------------------------------------------------------------------------------------

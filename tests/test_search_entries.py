@@ -1,4 +1,5 @@
-"""The search index's cross-language clean-up (hooks/search.py, optout_atlas.search_entries)."""
+"""The search index's cross-language clean-up (optout_atlas.search_entries, which the
+atlas plugin puts in place of mkdocs-static-i18n's own)."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def test_drops_at_least_what_the_i18n_plugin_drops():
         assert all(entry in theirs for entry in ours)
 
 
-def test_the_hook_replaces_the_plugins_duplicate_finder(tmp_path):
+def test_the_atlas_plugin_replaces_the_i18n_plugins_duplicate_finder(tmp_path):
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     config = config.plugins.on_config(config)
     plugin = config.plugins["i18n"]
@@ -87,4 +88,4 @@ def test_the_hook_replaces_the_plugins_duplicate_finder(tmp_path):
     ]
     plugin.reconfigure_search_duplicates(index)
     assert [entry["location"] for entry in index] == ["about/", "de/about/#x"]
-    assert plugin.reconfigure_search_duplicates.__qualname__.startswith("on_config")
+    assert plugin.reconfigure_search_duplicates.__qualname__.startswith("AtlasPlugin.")

@@ -165,7 +165,7 @@ def test_the_project_catalogs_pass_the_policy():
 
 
 def test_build_and_check_share_the_checks(project):
-    """What `--check` reports is what a build checks before it starts (hooks/data.py)."""
+    """What `--check` reports is what a build checks before it starts (the atlas plugin's on_config)."""
     translate(UI, "since %(date)s", "seit %(date)s und %(mehr)s")
     problems = translation.check_catalogs(Path("locales"), ["en", "de"])
     assert [(p.file, p.field, p.message) for p in problems] == [

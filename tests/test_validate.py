@@ -731,7 +731,7 @@ def json_enum(definition: str, field: str) -> list[str]:
 # The build runs the same checks before it starts, and fails before it touches the site
 # -------------------------------------------------------------------------------------------
 
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data", "locales")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "data", "locales")
 
 # id -> (file, old text, new text, fragment of the problem's line, "col: field: message")
 HOSTILE_BUILDS = {
@@ -777,11 +777,9 @@ def test_strict_build_refuses_hostile_input_before_it_touches_the_site(tmp_path,
 
 
 def test_the_build_logs_warnings_once_and_stops_on_them_only_when_strict(tmp_path, caplog, monkeypatch):
-    """hooks/data.py, on a real configuration: a lookalike address is a warning in a build
-    that is not strict (logged once, however many languages are built), an error in a strict
-    one (the project's)."""
-    import importlib.util
-
+    """The atlas plugin's on_config, on a real configuration: a lookalike address is a warning
+    in a build that is not strict (logged once, however many languages are built), an error in a
+    strict one (the project's)."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
@@ -794,19 +792,17 @@ def test_the_build_logs_warnings_once_and_stops_on_them_only_when_strict(tmp_pat
     linkedin.write_text(linkedin.read_text(encoding="utf-8").replace("url: https://www.linkedin.com/", "url: https://www.xn--linkedn-wfb.com/", 1), encoding="utf-8")
     monkeypatch.chdir(project)
     monkeypatch.setenv("OPTOUT_ATLAS_TODAY", real_today().isoformat())
-    spec = importlib.util.spec_from_file_location("atlas_data_hook", project / "hooks" / "data.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
 
     config = load_config(str(project / "mkdocs.yml"), strict=False)
-    with caplog.at_level("WARNING", logger="mkdocs.hooks.atlas"):
-        hook.on_config(config)
-        hook.on_config(config)  # the next language's build
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.atlas"):
+        config.plugins.on_config(config)
+        config.plugins.on_config(config)  # the next language's build
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 1 and "is written in punycode" in warnings[0]
 
     caplog.clear()
-    with caplog.at_level("ERROR", logger="mkdocs.hooks.atlas"), pytest.raises(Abort) as aborted:
-        hook.on_config(load_config(str(project / "mkdocs.yml"), strict=True))
+    strict = load_config(str(project / "mkdocs.yml"), strict=True)
+    with caplog.at_level("ERROR", logger="mkdocs.plugins.atlas"), pytest.raises(Abort) as aborted:
+        strict.plugins.on_config(strict)
     assert "Aborted: 1 warning in the data, fatal in a strict build (listed above)" in str(aborted.value)
     assert [r.getMessage().split(": ", 1)[0] for r in caplog.records] == [f"data/platforms/linkedin.yml:{line_of(linkedin.read_text(encoding='utf-8'), 'xn--')}:10"]

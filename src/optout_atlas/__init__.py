@@ -1,7 +1,7 @@
 """AI Opt-Out Atlas: platform data, its validation and the views the site is built from.
 
-Everything here is plain Python, importable and testable without MkDocs; the MkDocs hooks in
-``hooks/`` are thin adapters around it.
+Everything here is plain Python, importable and testable without MkDocs; the MkDocs plugin in
+``optout_atlas.plugin`` is a thin adapter around it.
 """
 
 from pathlib import Path

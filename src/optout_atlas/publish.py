@@ -3,7 +3,7 @@
 The build writes into a staging folder beside the site (``site.partial``). Only a build that
 finished puts it in place of ``site/``; anything else (an error, Ctrl-C, a signal, a full
 disk) removes the staging folder and leaves the previous site as it was. This module is the
-part that knows nothing of MkDocs (``hooks/safe_build.py`` is the other):
+part that knows nothing of MkDocs (``optout_atlas.plugin.safe_build`` is the other):
 
 - :class:`SiteLock` serialises builds of one site with ``flock`` on ``site.lock``. The
   kernel releases the lock when its process ends, however it ends, so the lock file left by a

@@ -6,8 +6,8 @@ and a location that ends with the default entry's: ``de/about/`` repeats ``about
 what a page that fell back to the default language produces. Its implementation compares every
 default-language entry with every other entry: 11,000 x 99,000 comparisons for 400 platforms in
 ten languages, minutes of a build that the number of pages makes quadratic. :func:`drop_duplicates`
-applies the same rule through a lookup by title and text. ``hooks/search.py`` puts it in place of
-the plugin's own.
+applies the same rule through a lookup by title and text. The atlas plugin puts it in place of
+the i18n plugin's own (``AtlasPlugin._replace_search_deduplication``).
 """
 
 from __future__ import annotations

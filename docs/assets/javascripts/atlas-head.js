@@ -3,7 +3,7 @@
    rel="alternate"> of the page, to find the same page in another language. Here those are the
    page's own translations (and the feed), so each page asked for about ten sitemaps that do not
    exist, and none exists at all in the offline build. The selector's links already point at the
-   same page in each language (hooks/language_links.py), so those requests are never sent: the
+   same page in each language (the atlas plugin makes them relative), so those requests are never sent: the
    selector then simply follows its links.
    A file rather than an inline script, so that the Content-Security-Policy allows it as one of
    the site's own (script-src 'self'). */
