@@ -256,6 +256,7 @@ def test_pre_commit_hooks_are_local_and_call_real_commands(atlas_parser: argpars
         "optout-atlas translations --check",
         "ruff check",
         "ruff format --check",
+        "mypy",
     }
     for entry in entries:
         if entry.startswith("optout-atlas "):
