@@ -14,7 +14,8 @@ The markup lives in the templates. Escaping is by construction, not by habit (se
 - The page templates (``*.md.j2``) print every value as literal Markdown text unless it is
   :class:`~optout_atlas.escape.Markdown` that our own code made, or markup their own macros
   made. A template that prints a field without a filter prints it escaped; the filters choose
-  another context (``attr``, ``url``, ``html``, ``yaml``). Filters that would mark a value as
+  another context (``attr``, ``url``, ``html``, ``yaml``; ``paragraphs`` for a field that
+  may hold paragraphs). Filters that would mark a value as
   safe (``safe``, ``forceescape``, ``tojson``, ``urlize``, ``xmlattr``) do not exist there, and
   ``e`` escapes for Markdown. Text put together in a template (``~``, ``join``) is plain text,
   escaped as a whole when printed.
@@ -144,6 +145,7 @@ class Templates:
             del env.filters[name]
         env.filters.update(
             md=escape.markdown,
+            paragraphs=escape.markdown_paragraphs,
             e=escape.markdown,
             escape=escape.markdown,
             attr=escape.attribute,
