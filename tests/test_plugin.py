@@ -9,18 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import fixture_project
 
 OPTIONS = "    data_dir: data\n    locales_dir: locales\n"
 
 
 def _build_with(tmp_path: Path, options: str, *, strict: bool) -> subprocess.CompletedProcess:
-    """`mkdocs build` of the project with the atlas plugin's options replaced by ``options``."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for part in ("docs", "overrides", "data", "locales"):
-        (project / part).symlink_to(ROOT / part)
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    """`mkdocs build` of the fixture project with the atlas plugin's options replaced by
+    ``options``."""
+    project = fixture_project(tmp_path / "project")
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     assert OPTIONS in text
     text = text.replace(OPTIONS, options).replace("strict: true", f"strict: {str(strict).lower()}")
     (project / "mkdocs.yml").write_text(text, encoding="utf-8")
