@@ -70,3 +70,11 @@ def test_an_unknown_file_kind_is_refused(data_dir):
 
     with pytest.raises(ValueError, match="no output kind called feeds"):
         list(inventory.render_files(renderer_of(data_dir), ["feeds"]))
+
+
+def test_the_paths_of_files_are_those_written(data_dir):
+    """Pages link to the feed by the path the inventory gives, without rendering it."""
+    for renderer in (renderer_of(data_dir), renderer_of(data_dir, "de")):
+        names = ["feed", "badge", "export schema", "export"]
+        assert inventory.file_paths(renderer, names) == [path for path, _ in inventory.render_files(renderer, names)]
+    assert inventory.file_paths(renderer_of(data_dir, "de"), ["feed"]) == ["de/feed.xml"]

@@ -173,9 +173,18 @@ def render_files(
 ) -> Iterator[tuple[str, str]]:
     """The files of the output kinds called ``names``, in the renderer's language: (path
     relative to the built site's root, content), one at a time."""
+    for kind, subject in _entries(renderer, _outputs(names, kinds)):
+        yield kind.path(renderer, subject), kind.render(renderer, subject)
+
+
+def file_paths(renderer: Renderer, names: Collection[str], kinds: Sequence[PageKind] = KINDS) -> list[str]:
+    """The paths :func:`render_files` would write, without rendering anything (pages link to
+    some of these files: the feed)."""
+    return [kind.path(renderer, subject) for kind, subject in _entries(renderer, _outputs(names, kinds))]
+
+
+def _outputs(names: Collection[str], kinds: Sequence[PageKind]) -> list[PageKind]:
     unknown = set(names) - {kind.name for kind in kinds if kind.output}
     if unknown:
         raise ValueError(f"no output kind called {', '.join(sorted(unknown))}")
-    wanted = [kind for kind in kinds if kind.output and kind.name in names]
-    for kind, subject in _entries(renderer, wanted):
-        yield kind.path(renderer, subject), kind.render(renderer, subject)
+    return [kind for kind in kinds if kind.output and kind.name in names]

@@ -16,16 +16,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from optout_atlas import inventory
-from optout_atlas.feeds import FEED
 from optout_atlas.render import Renderer
 
 # The inventory's output kinds that a language build writes, in this order.
 KINDS = ("feed", "badge", "export schema", "export")
-
-
-def feed_path(language: str, default: str) -> str:
-    """The feed's path in the site (for the ``<link rel="alternate">`` of every page)."""
-    return FEED if language == default else f"{language}/{FEED}"
 
 
 def write(root: Path, renderer: Renderer) -> None:

@@ -332,9 +332,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def _announce_feed(self, context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
         """Where the language's feed is, for the ``<link rel="alternate">`` in the head."""
         if self.english is not None:
-            context["atlas_feed"] = outputs.feed_path(
-                site.current_language(config), site.default_language(config)
-            )
+            renderer = self._renderer(config, site.current_language(config))
+            context["atlas_feed"] = inventory.file_paths(renderer, ["feed"])[0]
         return context
 
     @event_priority(AFTER_I18N)
