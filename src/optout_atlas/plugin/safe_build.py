@@ -93,7 +93,9 @@ class SafeBuild:
             self._publish_or_discard()
         finally:
             pending = self.pending
-            self._restore_signals()
+            # A build stopped by a signal is on its way out: a further Ctrl+C while Python exits
+            # would otherwise print a KeyboardInterrupt traceback from some finaliser.
+            self._restore_signals(quietly=self.signal is not None)
         if pending is not None:
             _stop(pending)  # the site is whole (old or new) again: now stop as asked
 
@@ -179,9 +181,11 @@ class SafeBuild:
             return
         _stop(number)
 
-    def _restore_signals(self) -> None:
+    def _restore_signals(self, *, quietly: bool = False) -> None:
+        """Give the signals back their handlers; ``quietly``: their default action instead (the
+        process ends at once, as a shell reports it, with nothing printed)."""
         for number, handler in self.previous_handlers.items():
-            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+            signal.signal(number, signal.SIG_DFL if handler is None or quietly else handler)
         self.previous_handlers = {}
 
 
