@@ -151,7 +151,9 @@ def test_check_reports_a_template_whose_comments_are_out_of_date(project_copy: P
     original = path.read_text(encoding="utf-8")
     comment = "#. Keep every **label** exactly as written"
     assert comment in original
-    path.write_text(original.replace(comment, "#. An old comment. Keep every **label** exactly as written", 1))
+    path.write_text(
+        original.replace(comment, "#. An old comment. Keep every **label** exactly as written", 1)
+    )
     assert main(["translations", "--check"]) == 1
     assert (
         "locales/data.pot: references or comments out of date with the data and templates;"
@@ -159,3 +161,28 @@ def test_check_reports_a_template_whose_comments_are_out_of_date(project_copy: P
     ) in capsys.readouterr().out
     assert main(["translations", "--update"]) == 0
     assert path.read_text(encoding="utf-8") == original
+
+
+def test_changed_english_keeps_its_translation_as_a_suggestion_and_new_text_gets_none(project_copy: Path):
+    """A changed message keeps the translation of the same field (fuzzy, with the old English);
+    a new platform's messages start untranslated, never with another platform's translation."""
+    linkedin = project_copy / "data" / "platforms" / "linkedin.yml"
+    text = linkedin.read_text(encoding="utf-8")
+    old = "Open LinkedIn's **Data Processing Objection Form** in your web browser."
+    linkedin.write_text(text.replace(old, "Open the **Data Processing Objection Form** in a browser."))
+    copy = (project_copy / "data" / "platforms" / "reddit.yml").read_text(encoding="utf-8")
+    (project_copy / "data" / "platforms" / "reddit2.yml").write_text(
+        copy.replace("id: reddit\n", "id: reddit2\n"), encoding="utf-8"
+    )
+    assert main(["translations", "--update"]) == 0
+    path = project_copy / "locales" / "de" / "LC_MESSAGES" / "data.po"
+    catalog = translation.read_catalog(path, "de")
+    changed = next(m for m in catalog if m.id == "Open the **Data Processing Objection Form** in a browser.")
+    assert changed.fuzzy and changed.string.startswith("Öffne LinkedIns")
+    previous = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#| ")]
+    assert any("Open LinkedIn's" in line for line in previous)
+    # Each language keeps its own translation: none reaches another language's catalog.
+    french = translation.read_catalog(project_copy / "locales" / "fr" / "LC_MESSAGES" / "data.po", "fr")
+    assert not next(m for m in french if m.id == changed.id).string.startswith("Öffne")
+    new = [m for m in catalog if m.context and m.context.startswith("reddit2|")]
+    assert new and all(not m.string and not m.fuzzy for m in new)

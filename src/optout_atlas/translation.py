@@ -16,8 +16,10 @@ text marked as untranslated (``Untranslated``, rendered with ``lang="en"``), and
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
+import difflib
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -26,6 +28,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from babel.messages import catalog as babel_catalog
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import denormalize, read_po
@@ -699,15 +702,67 @@ def update_catalog(template: Catalog, path: Path, language: str) -> Catalog:
     """Bring one language's catalog in line with the template; changed English becomes fuzzy."""
     if path.exists():
         catalog = read_catalog(path, babel_locale(language))
+        known = {(message.id, message.context) for message in catalog}
+        # A copy: Babel puts the template's own message objects for new messages into the
+        # catalog, and a translation suggested below would otherwise reach the next language.
         catalog.update(
-            template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True
+            copy.deepcopy(template),
+            no_fuzzy_matching=True,
+            update_header_comment=False,
+            keep_user_comments=True,
         )
+        _suggest_changed_translations(catalog, known)
     else:
         catalog = _new_catalog(babel_locale(language))
         catalog.update(template)
     catalog.revision_date = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     catalog.fuzzy = False
     return catalog
+
+
+def _suggest_changed_translations(catalog: Catalog, known: set[tuple[Any, Any]]) -> None:
+    """Give each message that the update added (``known``: the catalog's messages before it) the
+    translation of the message it replaces, marked fuzzy with the English it translated
+    (``#| msgid``), so the translator sees what changed.
+
+    A message replaces one that left the catalog in the same update: the one with the same
+    context (the same field of the same entry, whose English changed), else one with the same
+    English under another context (an entry whose key changed, such as a default given one
+    more plan), else, among those with the same context (UI strings have none), the closest
+    English. Babel's own fuzzy matching compares each new message with every translated message
+    of the catalog: slow (a new platform's thousand messages took minutes per language) and
+    wrong here, since it offers one platform's translation for another platform's field."""
+    gone: dict[str | None, list[babel_catalog.Message]] = {}
+    same_english: dict[str, babel_catalog.Message] = {}
+    for old in catalog.obsolete.values():
+        if old.string and isinstance(old.id, str):
+            gone.setdefault(old.context, []).append(old)
+            same_english.setdefault(old.id, old)
+    if not gone:
+        return
+    for message in catalog:
+        if not message.id or message.string or not isinstance(message.id, str):
+            continue
+        if (message.id, message.context) in known:  # untranslated before: nothing changed
+            continue
+        candidates = gone.get(message.context, [])
+        found: babel_catalog.Message | None = None
+        if message.context is not None and len(candidates) == 1:
+            found = candidates[0]
+        elif message.id in same_english:
+            found = same_english[message.id]
+        else:
+            close = difflib.get_close_matches(message.id, [c.id for c in candidates], n=1)
+            found = next((c for c in candidates if c.id == close[0]), None) if close else None
+        if found is None or found.string == "":
+            continue
+        gone.get(found.context, []).remove(found) if found in gone.get(found.context, []) else None
+        same_english.pop(str(found.id), None)
+        message.string = found.string
+        message.flags.add("fuzzy")
+        message.previous_id = [str(found.id)]
+        catalog.obsolete.pop(catalog._key_for(found.id, found.context), None)
+        found.string = ""  # used once
 
 
 # --------------------------------------------------------------------------------------------
