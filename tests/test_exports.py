@@ -14,7 +14,7 @@ from conftest import ROOT, TODAY, with_archive
 from optout_atlas import export, views
 from optout_atlas.dataset import load_dataset
 
-SNAPSHOT = Path(__file__).parent / "snapshots" / f"export-v{export.EXPORT_VERSION}.schema.json"
+SNAPSHOTS = Path(__file__).parent / "snapshots"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -27,11 +27,14 @@ def shape(schema):
     return schema
 
 
-def test_export_shape_is_frozen_for_its_version():
-    """Changing the export's shape must come with a new version, never silently."""
-    current = export.export_schema(ROOT / "data" / "schema")
-    assert shape(json.loads(SNAPSHOT.read_text())) == shape(current), (
-        "The export's shape changed. Publish it as a new version: bump EXPORT_VERSION in "
+@pytest.mark.parametrize("version", export.EXPORT_VERSIONS)
+def test_export_shape_is_frozen_for_its_version(version):
+    """Changing the export's shape must come with a new version, never silently: every version
+    still built keeps the shape it was published with."""
+    current = export.export_schema(ROOT / "data" / "schema", version)
+    snapshot = SNAPSHOTS / f"export-v{version}.schema.json"
+    assert shape(json.loads(snapshot.read_text())) == shape(current), (
+        "The export's shape changed. Publish it as a new version: add it to EXPORT_VERSIONS in "
         "src/optout_atlas/export.py (it writes api/v<N>/) and add tests/snapshots/export-v<N>.schema.json."
     )
 
@@ -41,8 +44,8 @@ def test_version_1_shows_archived_sources_as_the_platforms_own(data_dir):
     keep the link to the archived version."""
     (data_dir / "platforms" / "example.yml").write_text(with_archive(), encoding="utf-8")
     dataset = load_dataset(data_dir, today=TODAY)
-    document = export.export_document(dataset, generated=TODAY)
-    schema = export.export_schema(data_dir / "schema")
+    document = export.export_document(dataset, generated=TODAY, version=1)
+    schema = export.export_schema(data_dir / "schema", 1)
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     assert list(validator.iter_errors(document)) == []
     sources = {s["id"]: s for s in document["platforms"][0]["sources"]}
@@ -56,20 +59,28 @@ def test_version_1_shows_archived_sources_as_the_platforms_own(data_dir):
 
 
 @pytest.mark.build
+@pytest.mark.parametrize("version", export.EXPORT_VERSIONS)
 @pytest.mark.parametrize("language", ["en", "de", "zh-Hant"])
-def test_export_files_validate_against_the_published_schema(site, dataset, language):
-    api = site / "api" / "v1"
+def test_export_files_validate_against_the_published_schema(site, dataset, language, version):
+    """Each version is built and valid against its own schema: version 2 with every platform,
+    version 1 with those it can describe (the others' files are not written)."""
+    api = site / "api" / f"v{version}"
     schema = json.loads((api / "schema.json").read_text())
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     folder = api if language == "en" else api / language
     everything = json.loads((folder / "data.json").read_text())
     assert list(validator.iter_errors(everything)) == []
-    assert everything["version"] == 1 and everything["language"] == language
-    assert [p["id"] for p in everything["platforms"]] == [p.id for p in dataset.platforms]
+    assert everything["version"] == version and everything["language"] == language
+    listed = [p for p in dataset.platforms if version > 1 or export.fits_v1(p)]
+    assert [p["id"] for p in everything["platforms"]] == [p.id for p in listed]
+    assert version > 1 or {"linkedin", "meta", "x", "reddit"} <= {p.id for p in listed}
     for platform in dataset.platforms:
-        one = json.loads((folder / "platforms" / f"{platform.id}.json").read_text())
-        assert list(validator.iter_errors(one)) == []
-        assert [p["id"] for p in one["platforms"]] == [platform.id]
+        path = folder / "platforms" / f"{platform.id}.json"
+        assert path.is_file() == (platform in listed)
+        if platform in listed:
+            one = json.loads(path.read_text())
+            assert list(validator.iter_errors(one)) == []
+            assert [p["id"] for p in one["platforms"]] == [platform.id]
 
 
 @pytest.mark.build

@@ -36,9 +36,11 @@ def built(request) -> tuple[Path, object]:
 
 def test_every_platform_has_a_guide_and_the_home_page_links_it(built):
     site, dataset = built
-    assert [p.stem for p in sorted((dataset.data_dir / "platforms").glob("*.yml"))] == [
+    assert sorted(p.stem for p in (dataset.data_dir / "platforms").glob("*.yml")) == sorted(
         p.id for p in dataset.platforms
-    ]
+    )
+    names = [p.name for p in dataset.platforms]
+    assert names == sorted(names, key=str.casefold)  # readers find a service by its name
     home = page(site, "index.html")
     cards = home.select(".atlas-platforms")
     assert cards, "home page has no platform cards"

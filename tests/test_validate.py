@@ -144,6 +144,26 @@ BAD_INPUTS = {
         "      app:",
         "7: mechanisms[0].steps.app: use either 'app' (same steps on iOS and Android) or 'ios'/'android', not both",
     ),
+    "plan-without-plans": (
+        "    status: no_choice\n",
+        "    plans: [free]\n    status: no_choice\n",
+        "plans: [free]",
+        "13: defaults[1].plans[0]: unknown plan 'free': this file has no `plans`; list the platform's plans first",
+    ),
+    "admin-without-ask-admin": (
+        "    kind: setting\n",
+        "    kind: setting\n    actor: admin\n",
+        "- id: ai-setting",
+        "5: mechanisms[0]: missing required field 'ask_admin'",
+    ),
+    "retention-bad-period-and-mechanism": (
+        "events:\n",
+        "retention:\n  - when: training_off\n    period: 30 dayz\n    text: Kept.\n    sources: [example-help]\n"
+        "events:\n",
+        "30 dayz",
+        "13: retention[0].period: '30 dayz' is not valid here: expected how long, as '<n> days', '<n> months'"
+        " or '<n> years'",
+    ),
     "empty-list": (
         "covers: [Training of content-generating models from now on.]",
         "covers: []",
@@ -806,3 +826,41 @@ def test_the_build_logs_warnings_once_and_stops_on_them_only_when_strict(tmp_pat
         strict.plugins.on_config(strict)
     assert "Aborted: 1 warning in the data, fatal in a strict build (listed above)" in str(aborted.value)
     assert [r.getMessage().split(": ", 1)[0] for r in caplog.records] == [f"data/platforms/linkedin.yml:{line_of(linkedin.read_text(encoding='utf-8'), 'xn--')}:10"]
+
+PLANS = """\
+plans:
+  - {id: free, name: Free, kind: personal}
+  - {id: team, name: Team, kind: business}
+"""
+
+
+def test_plans_are_named_on_every_default_and_each_has_one(data_dir):
+    """On a platform with plans, a default without plans, a plan without a default, an unknown
+    plan and a retention entry naming an unknown mechanism are each one line."""
+    text = replace("defaults:\n", PLANS + "defaults:\n")
+    text = replace("    status: opt_out\n", "    plans: [fre]\n    status: opt_out\n", text)
+    text = replace(
+        "events:\n",
+        "retention:\n  - when: training_off\n    mechanism: ai-settings\n    text: Kept.\n"
+        "    sources: [example-help]\nevents:\n",
+        text,
+    )
+    found = [line.split(":", 2)[2] for line in problems_for(data_dir, text)]
+    assert found == [
+        "10: plans[0].id: plan 'free' has no default; add it to a default's `plans`",
+        "10: plans[1].id: plan 'team' has no default; add it to a default's `plans`",
+        "13: defaults[0].plans[0]: unknown plan 'fre' (did you mean 'free'?)",
+        "5: defaults[1]: this platform lists plans, so each default must name its `plans`",
+        "16: retention[0].mechanism: unknown mechanism 'ai-settings' (did you mean 'ai-setting'?)",
+    ]
+
+
+def test_a_region_may_have_one_default_per_plan(data_dir):
+    text = replace("defaults:\n", PLANS + "defaults:\n")
+    text = replace("    status: opt_out\n", "    plans: [free, team]\n    status: opt_out\n", text)
+    text = replace("    status: no_choice\n", "    plans: [free, team]\n    status: no_choice\n", text)
+    (data_dir / FILE).write_text(text, encoding="utf-8")
+    assert load_dataset(data_dir, today=TODAY).platforms[0].defaults[0].plans == ("free", "team")
+    clash = replace("  - regions: [OTHER]\n", "  - regions: [OTHER, GB]\n", text)
+    found = problems_for(data_dir, clash)
+    assert len(found) == 1 and "region 'GB' already has a default for plan 'free' in defaults[0]" in found[0]

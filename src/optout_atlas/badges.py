@@ -32,14 +32,17 @@ class BadgeState:
 def state(platform: Platform, renderer: Renderer, region: str | None = None) -> BadgeState:
     regions = renderer.dataset.regions
     if region:
-        answer = views.region_answers([platform], region, regions)[0]
-        status = answer.default.status if answer.default else "unclear"
-        return BadgeState(status, "yes" if answer.stopping else "no")
+        parts = views.plan_answers(platform, region, regions)
+        statuses = {part.default.status if part.default else "unclear" for part in parts}
+        stoppable = [bool(part.stopping) for part in parts]
+        stop = "yes" if all(stoppable) else ("some" if any(stoppable) else "no")
+        return BadgeState(statuses.pop() if len(statuses) == 1 else "varies_by_plan", stop)
     rows = views.region_rows(platform, regions)
     statuses = {row.default.status for row in rows}
     stoppable = [row.can_stop for row in rows]
+    varies = "varies_by_plan" if platform.plans else "varies"
     return BadgeState(
-        statuses.pop() if len(statuses) == 1 else "varies",
+        statuses.pop() if len(statuses) == 1 else varies,
         "yes" if all(stoppable) else ("some" if any(stoppable) else "no"),
     )
 
@@ -56,10 +59,11 @@ def badge(renderer: Renderer, platform: Platform, region: str | None = None) -> 
         "paused": gettext("paused"),
         "unclear": gettext("unclear"),
         "varies": gettext("varies by region"),
+        "varies_by_plan": gettext("varies by plan"),
     }
     stop_words = {
         "yes": gettext("opt-out available"),
-        "some": gettext("opt-out in some regions"),
+        "some": gettext("opt-out on some plans") if platform.plans else gettext("opt-out in some regions"),
         "no": gettext("no opt-out"),
     }
     if found.status not in status_words:

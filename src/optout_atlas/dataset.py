@@ -34,9 +34,12 @@ from optout_atlas.model import (
     Default,
     Dispute,
     Event,
+    HumanReview,
     Mechanism,
     PartialDate,
+    Plan,
     Platform,
+    Retention,
     Sharing,
     Source,
     WatchedDocument,
@@ -350,17 +353,21 @@ def build_platform(
                 text=u["text"],
                 sources=tuple(u["sources"]),
                 regions=tuple(u.get("regions", ())),
+                plans=tuple(u.get("plans", ())),
+                certainty=u.get("certainty"),
             )
             for u in d["data"]
         ),
         defaults=tuple(
             Default(
                 regions=tuple(e["regions"]),
+                plans=tuple(e.get("plans", ())),
                 status=e["status"],
                 sources=tuple(e["sources"]),
                 since=_partial(e.get("since")),
                 legal_basis=e.get("legal_basis"),
                 note=e.get("note"),
+                certainty=e.get("certainty"),
             )
             for e in d["defaults"]
         ),
@@ -374,6 +381,8 @@ def build_platform(
                         text=e["text"],
                         sources=tuple(e["sources"]),
                         approximate=e.get("approximate", False),
+                        plans=tuple(e.get("plans", ())),
+                        certainty=e.get("certainty"),
                         order=index,
                     )
                     for index, e in enumerate(d["events"])
@@ -397,11 +406,47 @@ def build_platform(
                 url=m.get("url"),
                 url_note=m.get("url_note"),
                 minutes=m.get("minutes"),
+                plans=tuple(m.get("plans", ())),
+                actor=m.get("actor", "account_holder"),
+                ask_admin=m.get("ask_admin"),
+                certainty=m.get("certainty"),
                 does_not_cover=tuple(m.get("does_not_cover", ())),
                 caveats=tuple(_cited(c) for c in m.get("caveats", ())),
                 lines=lines.of(("mechanisms", index), m),
             )
             for index, m in enumerate(d["mechanisms"])
+        ),
+        plans=tuple(
+            Plan(
+                id=p["id"],
+                name=p["name"],
+                kind=p["kind"],
+                note=p.get("note"),
+                sources=tuple(p.get("sources", ())),
+            )
+            for p in d.get("plans", ())
+        ),
+        retention=tuple(
+            Retention(
+                when=r["when"],
+                period=r.get("period"),
+                plans=tuple(r.get("plans", ())),
+                regions=tuple(r.get("regions", ())),
+                mechanism=r.get("mechanism"),
+                text=r["text"],
+                certainty=r.get("certainty"),
+                sources=tuple(r["sources"]),
+            )
+            for r in d.get("retention", ())
+        ),
+        human_review=tuple(
+            HumanReview(
+                plans=tuple(h.get("plans", ())),
+                text=h["text"],
+                certainty=h.get("certainty"),
+                sources=tuple(h["sources"]),
+            )
+            for h in d.get("human_review", ())
         ),
         sharing=tuple(
             Sharing(

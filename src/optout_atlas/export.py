@@ -1,9 +1,16 @@
-"""The versioned JSON export (``api/v1/``) and its JSON Schema.
+"""The versioned JSON export (``api/v1/``, ``api/v2/``) and its JSON Schemas.
 
 Downstream tools break when an export changes shape silently, so the shape is versioned: the
 schema published beside the data is derived from ``data/schema/platform.schema.json``, and a test
-compares it with a committed snapshot. Changing the shape means a new ``EXPORT_VERSION`` (and a
-new ``api/v<N>/`` folder), never an edit of version 1.
+compares each version's schema with a committed snapshot. Changing the shape means a new
+version (a new ``api/v<N>/`` folder), never an edit of an old one. Every version in
+``EXPORT_VERSIONS`` is built; ``EXPORT_VERSION`` is the newest.
+
+Version 2 adds plans (``plans`` on a platform, and on its defaults, data, mechanisms and
+events), who can use a mechanism (``actor``, ``ask_admin``), per-conversation controls, the
+desktop surface, retention, human review and ``certainty``. Version 1 cannot express facts
+that differ by plan: it lists only the platforms that use none of these (see :func:`fits_v1`),
+in its frozen shape.
 
 Every file has the same top level: ``version``, ``language``, ``generated``, ``region_groups``,
 ``categories`` and ``platforms`` (all of them in ``data.json``, one in ``platforms/<id>.json``).
@@ -30,16 +37,29 @@ from pathlib import Path
 from typing import Any
 
 from optout_atlas.dataset import Dataset
-from optout_atlas.model import EXPORTED, LISTED_BY_ID, REFERENCE, WRITTEN_ORDER, PartialDate
+from optout_atlas.model import EXPORTED, LISTED_BY_ID, REFERENCE, WRITTEN_ORDER, PartialDate, Platform
 
-EXPORT_VERSION = 1
-# Data that only the maintainers' tools read, left out of the export (its shape stays version 1).
+EXPORT_VERSIONS = (1, 2)
+EXPORT_VERSION = EXPORT_VERSIONS[-1]
+# Data that only the maintainers' tools read, left out of the export.
 WATCH_DEFINITIONS = ("watched_document", "archive_ref")
-SCHEMA_ID = f"https://optout-atlas.github.io/api/v{EXPORT_VERSION}/schema.json"
+# What version 2 added to the data (version 1 leaves it out).
+V2_PLATFORM_FIELDS = ("plans", "retention", "human_review")
+V2_DEFINITIONS = ("plan", "plan_ids", "certainty", "retention", "human_review")
+V2_ENTRY_FIELDS = {
+    "default": ("plans", "certainty"),
+    "data_use": ("plans", "certainty"),
+    "event": ("plans", "certainty"),
+    "mechanism": ("plans", "actor", "ask_admin", "certainty"),
+}
 
 
-def export_schema(schema_dir: Path) -> dict[str, Any]:
-    """The JSON Schema of every export file of this version."""
+def schema_id(version: int) -> str:
+    return f"https://optout-atlas.github.io/api/v{version}/schema.json"
+
+
+def export_schema(schema_dir: Path, version: int = EXPORT_VERSION) -> dict[str, Any]:
+    """The JSON Schema of every export file of ``version``."""
     platform = json.loads((schema_dir / "platform.schema.json").read_text(encoding="utf-8"))
     categories = json.loads((schema_dir / "categories.schema.json").read_text(encoding="utf-8"))
     regions = json.loads((schema_dir / "regions.schema.json").read_text(encoding="utf-8"))
@@ -50,7 +70,9 @@ def export_schema(schema_dir: Path) -> dict[str, Any]:
         definitions.pop(name, None)
     for key in ("$schema", "$id"):
         platform.pop(key, None)
-    _as_v1_source(definitions)
+    if version == 1:
+        _as_v1_source(definitions)
+        _without_v2_fields(platform, definitions)
     definitions["mechanism"]["properties"]["label_translation"] = {
         "description": "The label's meaning in the file's language (absent in English).",
         "type": "string",
@@ -60,14 +82,14 @@ def export_schema(schema_dir: Path) -> dict[str, Any]:
     definitions["category"] = categories["properties"]["categories"]["items"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        "title": f"AI Opt-Out Atlas export, version {EXPORT_VERSION}",
+        "$id": schema_id(version),
+        "title": f"AI Opt-Out Atlas export, version {version}",
         "description": "Which platforms train AI on their users' data, where, and how to stop it.",
         "type": "object",
         "additionalProperties": False,
         "required": ["version", "language", "generated", "region_groups", "categories", "platforms"],
         "properties": {
-            "version": {"const": EXPORT_VERSION},
+            "version": {"const": version},
             "language": {"description": "Language of the text in this file.", "type": "string"},
             "generated": {"description": "Date the file was built.", "$ref": "#/$defs/date"},
             "region_groups": {"type": "array", "items": {"$ref": "#/$defs/region_group"}},
@@ -83,6 +105,15 @@ V1_SOURCE_KIND = (
     "platform: the platform's own page or statement; regulator: a regulator, court or official body; "
     "press: news outlets and law firms; third_party: blogs, trackers and guides (least reliable)."
 )
+V1_MECHANISM_KIND = (
+    "How it works. Only `setting` and `objection_form` count as ways to stop AI training. setting: a switch "
+    "in the platform's settings that turns AI training off; objection_form: a form to object to AI training "
+    "under data-protection law; ads_setting: a switch about sharing data for advertising; privacy_setting: a "
+    "setting that limits some other use of your data but is not an AI-training opt-out; make_private: "
+    "limiting who sees your content; delete_content: deleting posts, chats or history; data_request: a form "
+    "about data the platform holds on you from other sources, not your own posts."
+)
+V1_STEPS = "Steps per surface: web, ios, android, or app when the iOS and Android apps share the same path."
 V1_SOURCE_VIA = (
     "The address of the copy that was actually read, when the original could not be "
     "(an archive or syndicated copy)."
@@ -102,15 +133,56 @@ def _as_v1_source(definitions: dict[str, Any]) -> None:
     definitions.pop("archive", None)
 
 
-def export_document(dataset: Dataset, *, generated: dt.date) -> dict[str, Any]:
+def _without_v2_fields(platform: dict[str, Any], definitions: dict[str, Any]) -> None:
+    """The platform and its entries as version 1 published them."""
+    for name in V2_PLATFORM_FIELDS:
+        platform["properties"].pop(name, None)
+    for name in V2_DEFINITIONS:
+        definitions.pop(name, None)
+    for definition, fields in V2_ENTRY_FIELDS.items():
+        properties = definitions[definition]["properties"]
+        for name in fields:
+            properties.pop(name, None)
+    mechanism = definitions["mechanism"]
+    for keyword in ("allOf", "dependentRequired"):
+        mechanism.pop(keyword, None)
+    kind = mechanism["properties"]["kind"]
+    kind["enum"] = [value for value in kind["enum"] if value != "per_conversation"]
+    kind["description"] = V1_MECHANISM_KIND
+    steps = mechanism["properties"]["steps"]
+    steps["properties"].pop("desktop", None)
+    steps["description"] = V1_STEPS
+
+
+def fits_v1(platform: Platform) -> bool:
+    """Whether version 1 can describe ``platform`` without losing a fact: it uses nothing that
+    version 2 added."""
+    entries = (*platform.defaults, *platform.data, *platform.events, *platform.mechanisms)
+    return not (
+        platform.plans
+        or platform.retention
+        or platform.human_review
+        or any(getattr(entry, "plans", ()) or getattr(entry, "certainty", None) for entry in entries)
+        or any(
+            m.actor != "account_holder" or m.kind == "per_conversation" or "desktop" in m.steps
+            for m in platform.mechanisms
+        )
+    )
+
+
+def export_document(dataset: Dataset, *, generated: dt.date, version: int = EXPORT_VERSION) -> dict[str, Any]:
     """``data.json``: the whole (localised) dataset; see :func:`platform_documents` for one platform."""
+    if version == 1:
+        platforms = [_v1_platform(_json(p)) for p in dataset.platforms if fits_v1(p)]
+    else:
+        platforms = [_json(p) for p in dataset.platforms]
     return {
-        "version": EXPORT_VERSION,
+        "version": version,
         "language": dataset.language,
         "generated": generated.isoformat(),
         "region_groups": [_json(group) for group in dataset.regions.groups.values()],
         "categories": [_json(category) for category in dataset.categories.values()],
-        "platforms": [_v1_platform(_json(platform)) for platform in dataset.platforms],
+        "platforms": platforms,
     }
 
 

@@ -69,27 +69,34 @@ def badge_subjects(renderer: Renderer) -> Sequence[tuple[Platform, str | None]]:
     return subjects
 
 
-def export_schema(renderer: Renderer) -> Sequence[dict[str, Any]]:
-    """The export's JSON Schema: one for the site, written with the default language."""
+def export_schema(renderer: Renderer) -> Sequence[tuple[int, dict[str, Any]]]:
+    """Each export version's JSON Schema: one per version for the site, written with the
+    default language."""
     if not _is_default(renderer):
         return ()
-    return (export.export_schema(renderer.dataset.data_dir / "schema"),)
+    schema_dir = renderer.dataset.data_dir / "schema"
+    return tuple((version, export.export_schema(schema_dir, version)) for version in export.EXPORT_VERSIONS)
 
 
-def export_documents(renderer: Renderer) -> Sequence[tuple[str, dict[str, Any]]]:
-    """The whole export and each platform's part of it, by name under the language's folder."""
-    whole = export.export_document(renderer.dataset, generated=renderer.templates.today)
-    documents: list[tuple[str, dict[str, Any]]] = [("data.json", whole)]
-    documents += [
-        (f"platforms/{platform_id}.json", document)
-        for platform_id, document in export.platform_documents(whole)
-    ]
+def export_documents(renderer: Renderer) -> Sequence[tuple[int, str, dict[str, Any]]]:
+    """For each export version, the whole export and each platform's part of it, by name under
+    the language's folder."""
+    documents: list[tuple[int, str, dict[str, Any]]] = []
+    for version in export.EXPORT_VERSIONS:
+        whole = export.export_document(renderer.dataset, generated=renderer.templates.today, version=version)
+        documents.append((version, "data.json", whole))
+        documents += [
+            (version, f"platforms/{platform_id}.json", document)
+            for platform_id, document in export.platform_documents(whole)
+        ]
     return documents
 
 
 # Paths of files ------------------------------------------------------------------------------
 
-EXPORT_DIR = f"api/v{export.EXPORT_VERSION}/"
+
+def export_dir(version: int) -> str:
+    return f"api/v{version}/"
 
 
 def _is_default(renderer: Renderer) -> bool:
@@ -107,8 +114,9 @@ def _badge_path(renderer: Renderer, subject: tuple[Platform, str | None]) -> str
     return f"{_language_dir(renderer)}badges/{name}"
 
 
-def _export_path(renderer: Renderer, subject: tuple[str, dict[str, Any]]) -> str:
-    return f"{EXPORT_DIR}{_language_dir(renderer)}{subject[0]}"
+def _export_path(renderer: Renderer, subject: tuple[int, str, dict[str, Any]]) -> str:
+    version, name, _document = subject
+    return f"{export_dir(version)}{_language_dir(renderer)}{name}"
 
 
 # The table -----------------------------------------------------------------------------------
@@ -128,12 +136,12 @@ KINDS: tuple[PageKind, ...] = (
     PageKind(
         "export schema",
         export_schema,
-        lambda r, _: f"{EXPORT_DIR}schema.json",
-        lambda r, s: export.dumps(s),
+        lambda r, s: f"{export_dir(s[0])}schema.json",
+        lambda r, s: export.dumps(s[1]),
         output=True,
     ),
     PageKind(
-        "export", export_documents, _export_path, lambda r, s: export.dumps(s[1], compact=True), output=True
+        "export", export_documents, _export_path, lambda r, s: export.dumps(s[2], compact=True), output=True
     ),
 )
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.lists import format_list
+from babel.units import format_unit
 
 from optout_atlas.model import PartialDate
 from optout_atlas.regions import OTHER, Regions
@@ -53,6 +54,16 @@ class LocaleFormat:
                 value - self.today, threshold=7, add_direction=True, locale=self._babel_locale
             )
         return found
+
+    def period(self, text: str) -> str:
+        """A period as the data writes it ("30 days", "5 years"), in this language ("5 Jahre")."""
+        amount, unit = text.split()
+        unit = "duration-" + unit.removesuffix("s")
+        return str(format_unit(int(amount), unit, length="long", locale=self._babel_locale))
+
+    def names(self, names: Sequence[str]) -> str:
+        """Names as a localised list ("Free, Plus and Pro")."""
+        return format_list(list(names), locale=self._babel_locale)
 
     def region_names(self, regions: Regions, codes: Sequence[str]) -> str:
         """Region names as a localised list ("United States and all other regions")."""

@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
 from urllib.parse import quote
 
-SURFACES = ("web", "ios", "android", "app")
+SURFACES = ("web", "ios", "android", "app", "desktop")
 DEFAULT_REVIEW_INTERVAL_DAYS = 90
 
 # Keys of field metadata.
@@ -167,6 +167,27 @@ class Category:
     question: str
 
 
+def _plans_suffix(plans: tuple[str, ...]) -> str:
+    """What a list of plans adds to a key: nothing for every plan, else ``/free+plus``."""
+    return f"/{'+'.join(plans)}" if plans else ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """A plan or account type of a platform whose facts differ by plan (``plans`` in the data)."""
+
+    TRANSLATED: ClassVar[tuple[Text, ...]] = (
+        Text("name", comment="The name of a plan or account type. Keep product names as they are."),
+        Text("note"),
+    )
+
+    id: str
+    name: str
+    kind: str  # personal | business | education | developer | signed_out
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, kw_only=True)
 class DataUse:
     TRANSLATED: ClassVar[tuple[Text, ...]] = (Text("text", context=""),)
@@ -174,13 +195,20 @@ class DataUse:
     category: Category = field(metadata={REFERENCE: "id"})
     status: str  # used | excluded | disputed
     regions: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()  # empty: every plan
     text: str
+    certainty: str | None = None  # single_source | undated | unverified
     sources: tuple[str, ...]
 
     @property
     def key(self) -> str:
-        """What tells it apart from the platform's other data uses: ``posts``, ``posts@EU+EEA``."""
-        return self.category.id + (f"@{'+'.join(self.regions)}" if self.regions else "")
+        """What tells it apart from the platform's other data uses: ``posts``, ``posts@EU+EEA``,
+        ``code/free+pro``."""
+        return (
+            self.category.id
+            + (f"@{'+'.join(self.regions)}" if self.regions else "")
+            + _plans_suffix(self.plans)
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -188,11 +216,18 @@ class Default:
     TRANSLATED: ClassVar[tuple[Text, ...]] = (Text("note"), Text("legal_basis"))
 
     regions: tuple[str, ...]
+    plans: tuple[str, ...] = ()  # empty: every plan (a platform without plans)
     status: str
     since: PartialDate | None = None
     legal_basis: str | None = None
     note: str | None = None
+    certainty: str | None = None
     sources: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """What tells it apart from the platform's other defaults: ``EU+EEA``, ``OTHER/free+plus``."""
+        return "+".join(self.regions) + _plans_suffix(self.plans)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,7 +238,9 @@ class Event:
     approximate: bool = False
     type: str
     regions: tuple[str, ...]
+    plans: tuple[str, ...] = ()
     text: str
+    certainty: str | None = None
     sources: tuple[str, ...]
     # Its place in the file's list of events (the model lists them by date).
     order: int = field(default=0, compare=False, repr=False, metadata=NOT_DATA)
@@ -215,6 +252,7 @@ class Mechanism:
         Text("title"),
         # The label stays as the platform shows it; its meaning goes beside it.
         Text("label", comment=COMMENT_LABEL, into="label_translation"),
+        Text("ask_admin"),
         Text("url_note"),
         Text("covers"),
         Text("does_not_cover"),
@@ -230,6 +268,9 @@ class Mechanism:
     url: str | None = field(default=None, metadata=CITED)
     url_note: str | None = None
     regions: tuple[str, ...]
+    plans: tuple[str, ...] = ()  # empty: every plan
+    actor: str = "account_holder"  # account_holder | admin | parent
+    ask_admin: str | None = None  # with actor admin: what a member can do instead
     minutes: int | None = None
     covers: tuple[str, ...]
     does_not_cover: tuple[str, ...] = ()
@@ -237,6 +278,7 @@ class Mechanism:
     steps: dict[str, tuple[str, ...]]
     caveats: tuple[CitedText, ...] = ()
     last_verified: dt.date | None = None  # None: no check or dated source has confirmed it
+    certainty: str | None = None
     sources: tuple[str, ...]
     label_translation: str | None = None  # the label's meaning in the page's language
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False, metadata=NOT_DATA)
@@ -245,6 +287,34 @@ class Mechanism:
     def surfaces(self) -> tuple[str, ...]:
         """The surfaces this mechanism has steps for, in reading order."""
         return tuple(s for s in SURFACES if s in self.steps)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Retention:
+    """How long data is kept, in particular where it depends on the training choice."""
+
+    TRANSLATED: ClassVar[tuple[Text, ...]] = (Text("text", context=""),)
+
+    when: str  # training_allowed | training_off | per_conversation | after_deletion | ...
+    period: str | None = None  # "30 days", "5 years"; None: the sources give no period
+    plans: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    mechanism: str | None = None  # the id of the mechanism whose choice decides it
+    text: str
+    certainty: str | None = None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HumanReview:
+    """Whether people review what users send, as the sources say."""
+
+    TRANSLATED: ClassVar[tuple[Text, ...]] = (Text("text", context=""),)
+
+    plans: tuple[str, ...] = ()
+    text: str
+    certainty: str | None = None
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -309,7 +379,7 @@ class Platform:
     # In the catalogs' order (which is not the order of the fields).
     TRANSLATED: ClassVar[tuple[Text, ...]] = (
         Text("summary"),
-        Text("defaults", key=lambda default, _index: "+".join(default.regions)),
+        Text("defaults", key=lambda default, _index: default.key),
         Text("data", key=lambda use, _index: use.key),
         Text("events", key=lambda event, _index: f"{event.date}.{event.type}"),
         Text("mechanisms", key=_id),
@@ -317,6 +387,9 @@ class Platform:
         Text("myths", key=_index),
         Text("disputes", key=_index),
         Text("sources", key=_id),
+        Text("plans", key=_id),
+        Text("retention", key=_index),
+        Text("human_review", key=_index),
     )
 
     id: str
@@ -327,9 +400,12 @@ class Platform:
     summary: CitedText
     last_verified: dt.date
     review_interval_days: int = DEFAULT_REVIEW_INTERVAL_DAYS
+    plans: tuple[Plan, ...] = ()  # empty: the facts do not differ by plan
     defaults: tuple[Default, ...]
     data: tuple[DataUse, ...]
     mechanisms: tuple[Mechanism, ...]
+    retention: tuple[Retention, ...] = ()
+    human_review: tuple[HumanReview, ...] = ()
     events: tuple[Event, ...] = field(metadata={WRITTEN_ORDER: "order"})  # by date
     sharing: tuple[Sharing, ...] = ()
     myths: tuple[CitedText, ...] = ()
@@ -337,6 +413,9 @@ class Platform:
     sources: dict[str, Source] = field(metadata={LISTED_BY_ID: True})  # in the file's order
     watch: tuple[WatchedDocument, ...] = field(default=(), metadata=NOT_DATA)  # the maintainers' tooling
     path: Path = field(metadata=NOT_DATA)  # its file
+
+    def plan(self, plan_id: str) -> Plan:
+        return next(p for p in self.plans if p.id == plan_id)
 
     def mechanism(self, mechanism_id: str) -> Mechanism:
         return next(m for m in self.mechanisms if m.id == mechanism_id)

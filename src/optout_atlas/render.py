@@ -174,7 +174,7 @@ class Templates:
             keep_trailing_newline=True,
             **settings,
         )
-        env.filters.update(date=self.format.date, ago=self.format.ago)
+        env.filters.update(date=self.format.date, ago=self.format.ago, period=self.format.period)
         env.globals.update(language=self.language, fail=_fail)
         env.tests["untranslated"] = escape.is_untranslated
         return env
@@ -250,7 +250,7 @@ class Renderer:
         self.language = templates.language
         self.addresses = templates.addresses
         # Every template of a dataset's pages prints region names with this.
-        self._common = {"regions": self.region_names}
+        self._common = {"regions": self.region_names, "plans": self.plan_names}
 
     def gettext(self, message: str) -> str:
         return self.templates.gettext(message)
@@ -264,6 +264,11 @@ class Renderer:
         if everywhere and OTHER in codes:
             return self.gettext("Everywhere")
         return self.templates.format.region_names(self.dataset.regions, codes)
+
+    def plan_names(self, platform: Platform, ids: Sequence[str]) -> str:
+        """The names of a platform's plans (in this language) as a localised list, in the
+        platform's order."""
+        return self.templates.format.names([plan.name for plan in views.plans_of(platform, ids)])
 
     def region_links(self) -> list[tuple[str, str]]:
         """Every region with a page, by its name in this language (groups such as the EU first)."""

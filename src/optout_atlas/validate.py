@@ -353,6 +353,9 @@ GUIDE_PAGE_IDS = frozenset(  # overrides/atlas/guide.md.j2 and embed.md.j2, besi
         "data-excluded",
         "data-disputed",
         "sharing",
+        "plans",
+        "retention",
+        "human-review",
         "mechanisms",
         "myths",
         "timeline",
@@ -422,6 +425,8 @@ def reference_problems(
             )
         source_ids.add(source_id)
 
+    plans = [p for p in data.get("plans") or [] if isinstance(p, dict)]
+    plan_ids = {p["id"] for p in plans if isinstance(p.get("id"), str)}
     cited: set[str] = set()
     for path, value in walk(data):
         if not path or not isinstance(value, list):
@@ -440,6 +445,10 @@ def reference_problems(
             for index, code in enumerate(value):
                 if isinstance(code, str) and not regions.is_known(code):
                     problems.append(document.problem((*path, index), _unknown_region(code, regions)))
+        elif key == "plans" and len(path) > 1:
+            for index, plan_id in enumerate(value):
+                if isinstance(plan_id, str) and plan_id not in plan_ids:
+                    problems.append(document.problem((*path, index), _unknown_plan(plan_id, plan_ids)))
 
     for index, source in enumerate(sources):
         if source.get("id") not in cited:
@@ -467,7 +476,9 @@ def reference_problems(
             )
 
     problems += _unique_ids(document, "mechanisms")
+    problems += _unique_ids(document, "plans")
     problems += _overlapping_defaults(document)
+    problems += _plan_problems(document, plan_ids)
     problems += _watch_problems(document)
     for index, mechanism in enumerate(data.get("mechanisms") or []):
         if not isinstance(mechanism, dict):
@@ -504,6 +515,55 @@ def reference_problems(
     return problems
 
 
+def _unknown_plan(plan_id: str, plan_ids: set[str]) -> str:
+    if not plan_ids:
+        return f"unknown plan '{plan_id}': this file has no `plans`; list the platform's plans first"
+    hint = difflib.get_close_matches(plan_id, sorted(plan_ids), n=1)
+    suggestion = f" (did you mean '{hint[0]}'?)" if hint else f"; known: {', '.join(sorted(plan_ids))}"
+    return f"unknown plan '{plan_id}'{suggestion}"
+
+
+def _plan_problems(document: YamlDocument, plan_ids: set[str]) -> list[Problem]:
+    """On a platform with plans, every default names its plans and every plan has a default;
+    retention entries name mechanisms that exist."""
+    data = _mapping(document)
+    problems: list[Problem] = []
+    defaults = [d for d in data.get("defaults") or [] if isinstance(d, dict)]
+    if plan_ids:
+        covered: set[str] = set()
+        for index, entry in enumerate(data.get("defaults") or []):
+            if not isinstance(entry, dict):
+                continue
+            if "plans" not in entry:
+                problems.append(
+                    document.problem(
+                        ("defaults", index),
+                        "this platform lists plans, so each default must name its `plans`",
+                    )
+                )
+            covered.update(p for p in entry.get("plans") or [] if isinstance(p, str))
+        for index, plan in enumerate(data.get("plans") or []):
+            if isinstance(plan, dict) and plan.get("id") in plan_ids - covered and defaults:
+                problems.append(
+                    document.problem(
+                        ("plans", index, "id"),
+                        f"plan '{plan['id']}' has no default; add it to a default's `plans`",
+                    )
+                )
+    mechanism_ids = sorted(str(m.get("id")) for m in data.get("mechanisms") or [] if isinstance(m, dict))
+    for index, entry in enumerate(data.get("retention") or []):
+        named = entry.get("mechanism") if isinstance(entry, dict) else None
+        if isinstance(named, str) and named not in mechanism_ids:
+            hint = difflib.get_close_matches(named, mechanism_ids, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            problems.append(
+                document.problem(
+                    ("retention", index, "mechanism"), f"unknown mechanism '{named}'{suggestion}"
+                )
+            )
+    return problems
+
+
 def _unknown_region(code: str, regions: Regions) -> str:
     if code == "UK":
         return "unknown region 'UK': the ISO code of the United Kingdom is 'GB'"
@@ -533,23 +593,29 @@ def _unique_ids(document: YamlDocument, list_key: str) -> list[Problem]:
 
 
 def _overlapping_defaults(document: YamlDocument) -> list[Problem]:
-    """A region (or country) may have only one default; overlapping groups need a country entry."""
+    """A region (or country) may have only one default per plan; overlapping groups need a
+    country entry."""
     problems = []
-    named: dict[str, int] = {}
+    named: dict[tuple[str, str | None], int] = {}
     for index, entry in enumerate(_mapping(document).get("defaults") or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("regions"), list):
             continue
+        plans = [p for p in entry.get("plans") or [None] if p is None or isinstance(p, str)]
         for position, code in enumerate(entry["regions"]):
             if not isinstance(code, str):
                 continue
-            if code in named and named[code] != index:
-                problems.append(
-                    document.problem(
-                        ("defaults", index, "regions", position),
-                        f"region '{code}' already has a default in defaults[{named[code]}]",
+            for plan in plans:
+                key = (code, plan)
+                if key in named and named[key] != index:
+                    for_plan = f" for plan '{plan}'" if plan else ""
+                    problems.append(
+                        document.problem(
+                            ("defaults", index, "regions", position),
+                            f"region '{code}' already has a default{for_plan} in defaults[{named[key]}]",
+                        )
                     )
-                )
-            named.setdefault(code, index)
+                    break
+                named.setdefault(key, index)
     return problems
 
 

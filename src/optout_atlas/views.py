@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from optout_atlas.model import DataUse, Default, Event, Mechanism, Platform, WatchedDocument
+from optout_atlas.model import (
+    DataUse,
+    Default,
+    Event,
+    HumanReview,
+    Mechanism,
+    Plan,
+    Platform,
+    Retention,
+    WatchedDocument,
+)
 from optout_atlas.regions import OTHER, Regions
 
 # Mechanisms that stop training outright, as opposed to ones that only limit what is used.
@@ -81,12 +91,71 @@ def available_in(mechanism_regions: tuple[str, ...], region: str, regions: Regio
     return any(wanted <= _countries(regions, code) for code in mechanism_regions)
 
 
+# --------------------------------------------------------------------------------------------
+# Plans: a fact that names plans holds for those plans only, and never shows in another plan's row
+# --------------------------------------------------------------------------------------------
+
+
+def for_plans(item_plans: tuple[str, ...], wanted: Iterable[str]) -> bool:
+    """Whether an entry whose ``plans`` are ``item_plans`` holds for every plan in ``wanted``
+    (an entry without plans holds for every plan; a wanted set that is empty, on a platform
+    without plans, takes only entries without plans)."""
+    if not item_plans:
+        return True
+    wanted = set(wanted)
+    return bool(wanted) and wanted <= set(item_plans)
+
+
+def for_some_plans(item_plans: tuple[str, ...], wanted: Iterable[str]) -> bool:
+    """Whether an entry whose ``plans`` are ``item_plans`` holds for at least one plan in
+    ``wanted`` (see :func:`for_plans`)."""
+    if not item_plans:
+        return True
+    return bool(set(item_plans) & set(wanted))
+
+
+def only_for(item_plans: tuple[str, ...], wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """The plans of ``wanted`` that an entry holds for, when it does not hold for all of them
+    (the page names them beside it); empty when it holds for every plan of ``wanted``."""
+    if for_plans(item_plans, wanted):
+        return ()
+    return tuple(plan for plan in wanted if plan in item_plans)
+
+
+def plans_of(platform: Platform, ids: Iterable[str]) -> tuple[Plan, ...]:
+    """The plans named by ``ids``, in the platform's order."""
+    wanted = set(ids)
+    return tuple(plan for plan in platform.plans if plan.id in wanted)
+
+
+def _plan_order(platform: Platform, plans: tuple[str, ...]) -> int:
+    order = [plan.id for plan in platform.plans]
+    return min((order.index(p) for p in plans if p in order), default=len(order))
+
+
+def retention_for(platform: Platform, mechanism: Mechanism | None = None) -> tuple[Retention, ...]:
+    """Retention entries: those that depend on ``mechanism``, or (None) all of them."""
+    if mechanism is None:
+        return platform.retention
+    return tuple(r for r in platform.retention if r.mechanism == mechanism.id)
+
+
+def human_review_for(platform: Platform, plans: Iterable[str]) -> tuple[HumanReview, ...]:
+    wanted = tuple(plans)
+    return tuple(h for h in platform.human_review if for_plans(h.plans, wanted))
+
+
 @dataclass(frozen=True)
 class RegionRow:
     """One line of a guide's summary box: a default and what can be done about it there."""
 
     default: Default
-    mechanisms: tuple[Mechanism, ...]  # every mechanism available in all of the row's regions
+    # Every mechanism available in all of the row's regions, on at least one of its plans (see
+    # ``only_for``).
+    mechanisms: tuple[Mechanism, ...]
+    # No other row speaks for the same plans: the row's regions are all the regions there are
+    # ("everywhere" rather than "all other regions").
+    alone: bool = False
 
     @property
     def stopping(self) -> tuple[Mechanism, ...]:
@@ -95,6 +164,19 @@ class RegionRow:
     @property
     def can_stop(self) -> bool:
         return bool(self.stopping)
+
+    def only_for(self, mechanism: Mechanism) -> tuple[str, ...]:
+        """The row's plans that ``mechanism`` serves, when it does not serve all of them."""
+        return only_for(mechanism.plans, self.default.plans)
+
+    @property
+    def admin_only(self) -> bool:
+        """Whether only an admin can stop it (the reader has to ask theirs)."""
+        return bool(self.stopping) and all(m.actor == "admin" for m in self.stopping)
+
+    @property
+    def per_conversation(self) -> tuple[Mechanism, ...]:
+        return tuple(m for m in self.mechanisms if m.kind == "per_conversation")
 
     @property
     def trained_by_default(self) -> bool:
@@ -128,9 +210,19 @@ def _region_rows(platform: Platform, regions: Regions) -> tuple[RegionRow, ...]:
             m
             for m in platform.mechanisms
             if all(available_in(m.regions, code, regions) for code in default.regions)
+            and for_some_plans(m.plans, default.plans)
         )
-        rows.append(RegionRow(default, available))
-    return tuple(sorted(rows, key=lambda row: OTHER in row.default.regions))
+        alone = not any(
+            other is not default and (not default.plans or set(other.plans) & set(default.plans))
+            for other in platform.defaults
+        )
+        rows.append(RegionRow(default, available, alone))
+    return tuple(
+        sorted(
+            rows,
+            key=lambda row: (_plan_order(platform, row.default.plans), OTHER in row.default.regions),
+        )
+    )
 
 
 def data_by_status(platform: Platform, status: str) -> tuple[DataUse, ...]:
@@ -154,13 +246,19 @@ def _cited_sources(platform: Platform) -> list[str]:
         for source_id in ids:
             order.setdefault(source_id, None)
 
-    rows = sorted(platform.defaults, key=lambda d: OTHER in d.regions)
+    rows = sorted(platform.defaults, key=lambda d: (_plan_order(platform, d.plans), OTHER in d.regions))
     add(platform.summary.sources)
     for default in rows:
         add(default.sources)
+    for plan in platform.plans:
+        add(plan.sources)
     for status in ("used", "excluded", "disputed"):
         for use in data_by_status(platform, status):
             add(use.sources)
+    for retention in platform.retention:
+        add(retention.sources)
+    for review in platform.human_review:
+        add(review.sources)
     for sharing in platform.sharing:
         add(sharing.sources)
     for mechanism in platform.mechanisms:
@@ -189,22 +287,30 @@ def source_numbers(platforms: Iterable[Platform]) -> dict[str, dict[str, int]]:
 # --------------------------------------------------------------------------------------------
 
 
-def resolve_default(platform: Platform, region: str, regions: Regions) -> Default | None:
-    """The default that applies in ``region``: one naming it, else the smallest group that
-    contains it, else the platform's ``OTHER`` entry; ``None`` when the data says nothing."""
-    known: dict[tuple[str, int], tuple[Regions, Default | None]] = _memory.of(platform).setdefault(
-        "resolve_default", {}
-    )
-    found = known.get((region, id(regions)))
+def resolve_default(
+    platform: Platform, region: str, regions: Regions, plan: str | None = None
+) -> Default | None:
+    """The default that applies in ``region`` (on ``plan``, for a platform with plans): one
+    naming it, else the smallest group that contains it, else the platform's ``OTHER`` entry;
+    ``None`` when the data says nothing. Without ``plan``, a platform with plans answers for its
+    first plan."""
+    if plan is None and platform.plans:
+        plan = platform.plans[0].id
+    known: dict[tuple[str, int, str | None], tuple[Regions, Default | None]] = _memory.of(
+        platform
+    ).setdefault("resolve_default", {})
+    key = (region, id(regions), plan)
+    found = known.get(key)
     if found is None or found[0] is not regions:
-        found = known[(region, id(regions))] = (regions, _resolve_default(platform, region, regions))
+        found = known[key] = (regions, _resolve_default(platform, region, regions, plan))
     return found[1]
 
 
-def _resolve_default(platform: Platform, region: str, regions: Regions) -> Default | None:
+def _resolve_default(platform: Platform, region: str, regions: Regions, plan: str | None) -> Default | None:
     wanted = _countries(regions, region) if region != OTHER else frozenset()
     best: tuple[int, Default] | None = None
-    for default in platform.defaults:
+    defaults = [d for d in platform.defaults if plan is None or plan in d.plans]
+    for default in defaults:
         if region in default.regions:
             return default
         for code in default.regions:
@@ -215,7 +321,7 @@ def _resolve_default(platform: Platform, region: str, regions: Regions) -> Defau
                 best = (len(members), default)
     if best:
         return best[1]
-    return next((d for d in platform.defaults if OTHER in d.regions), None)
+    return next((d for d in defaults if OTHER in d.regions), None)
 
 
 def event_applies(platform: Platform, event: Event, region: str, regions: Regions) -> bool:
@@ -224,8 +330,12 @@ def event_applies(platform: Platform, event: Event, region: str, regions: Region
     if any(available_in((code,), region, regions) for code in event.regions if code != OTHER):
         return True
     if OTHER in event.regions:
-        default = resolve_default(platform, region, regions)
-        return default is not None and OTHER in default.regions
+        plans = event.plans or tuple(plan.id for plan in platform.plans) or (None,)
+        return any(
+            (default := resolve_default(platform, region, regions, plan)) is not None
+            and OTHER in default.regions
+            for plan in plans
+        )
     return False
 
 
@@ -247,25 +357,73 @@ def region_codes(platforms: Iterable[Platform], *, defaults_only: bool = False) 
 
 
 @dataclass(frozen=True)
-class RegionAnswer:
-    """One platform, seen from one region: the default there and what can be done about it."""
+class PlanAnswer:
+    """The default in one region for some plans (all of them on a platform without plans), and
+    what can be done about it on those plans there."""
 
-    platform: Platform
+    plans: tuple[Plan, ...]  # empty: the platform's facts do not differ by plan
     default: Default | None
-    mechanisms: tuple[Mechanism, ...]
-    events: tuple[Event, ...]  # events that concern the region, oldest first
+    mechanisms: tuple[Mechanism, ...]  # on at least one of its plans (see ``only_for``)
+
+    def only_for(self, mechanism: Mechanism) -> tuple[str, ...]:
+        """Its plans that ``mechanism`` serves, when it does not serve all of them."""
+        return only_for(mechanism.plans, tuple(plan.id for plan in self.plans))
 
     @property
     def stopping(self) -> tuple[Mechanism, ...]:
         return tuple(m for m in self.mechanisms if m.kind in STOPPING_KINDS)
+
+    @property
+    def others(self) -> tuple[Mechanism, ...]:
+        return tuple(m for m in self.mechanisms if m.kind not in STOPPING_KINDS)
+
+
+@dataclass(frozen=True)
+class RegionAnswer:
+    """One platform, seen from one region: the default there (per group of plans that share
+    it) and what can be done about it."""
+
+    platform: Platform
+    parts: tuple[PlanAnswer, ...]  # one per group of plans with the same default; one without plans
+    events: tuple[Event, ...]  # events that concern the region, oldest first
+
+    @property
+    def default(self) -> Default | None:
+        """The default of the first part (the only one on a platform without plans)."""
+        return self.parts[0].default
+
+    @property
+    def mechanisms(self) -> tuple[Mechanism, ...]:
+        return self.parts[0].mechanisms
+
+    @property
+    def stopping(self) -> tuple[Mechanism, ...]:
+        return self.parts[0].stopping
+
+
+def plan_answers(platform: Platform, region: str, regions: Regions) -> tuple[PlanAnswer, ...]:
+    """What applies in ``region``, one part per group of plans that share a default there."""
+    available = tuple(m for m in platform.mechanisms if available_in(m.regions, region, regions))
+    if not platform.plans:
+        default = resolve_default(platform, region, regions)
+        return (PlanAnswer((), default, tuple(m for m in available if not m.plans)),)
+    groups: dict[int, tuple[Default | None, list[Plan]]] = {}
+    for plan in platform.plans:
+        default = resolve_default(platform, region, regions, plan.id)
+        groups.setdefault(id(default), (default, []))[1].append(plan)
+    parts = []
+    for default, plans in groups.values():
+        ids = tuple(plan.id for plan in plans)
+        mechanisms = tuple(m for m in available if for_some_plans(m.plans, ids))
+        parts.append(PlanAnswer(tuple(plans), default, mechanisms))
+    return tuple(parts)
 
 
 def region_answers(platforms: Iterable[Platform], region: str, regions: Regions) -> tuple[RegionAnswer, ...]:
     return tuple(
         RegionAnswer(
             platform,
-            resolve_default(platform, region, regions),
-            tuple(m for m in platform.mechanisms if available_in(m.regions, region, regions)),
+            plan_answers(platform, region, regions),
             tuple(e for e in platform.events if event_applies(platform, e, region, regions)),
         )
         for platform in platforms
@@ -318,6 +476,8 @@ def comparison(platforms: Iterable[Platform], regions: Regions) -> tuple[Compari
 def category_table(
     platforms: Iterable[Platform], category_id: str
 ) -> tuple[tuple[Platform, tuple[DataUse, ...]], ...]:
+    # A data use that names plans carries them into its row (the template shows them), so a
+    # plan's answer never reads as the platform's.
     """For one category: each platform with what it says about it (possibly nothing)."""
     return tuple((p, tuple(u for u in p.data if u.category.id == category_id)) for p in platforms)
 
@@ -345,16 +505,23 @@ class RowGroup:
     status: str
     can_stop: bool
     regions: tuple[str, ...]
+    plans: tuple[str, ...] = ()  # the plans of its rows, in the platform's order (none: no plans)
+    alone: bool = False  # it has the only row of its plans (see RegionRow.alone)
 
 
 def group_rows(rows: tuple[RegionRow, ...]) -> tuple[RowGroup, ...]:
-    groups: dict[tuple[str, bool], list[str]] = {}
+    """Rows grouped by what they say; on a platform with plans, only rows of the same plans are
+    grouped, so one plan's answer never reads as another's."""
+    groups: dict[tuple[str, bool, tuple[str, ...]], list[RegionRow]] = {}
     for row in rows:
-        groups.setdefault((row.default.status, row.can_stop), []).extend(row.default.regions)
-    return tuple(
-        RowGroup(status, can_stop, tuple(sorted(codes, key=lambda code: code == OTHER)))
-        for (status, can_stop), codes in groups.items()
-    )
+        groups.setdefault((row.default.status, row.can_stop, row.default.plans), []).append(row)
+    result = []
+    for (status, can_stop, plans), members in groups.items():
+        codes = dict.fromkeys(code for row in members for code in row.default.regions)
+        alone = sum(1 for row in rows if row.default.plans == plans) == 1
+        ordered = tuple(sorted(codes, key=lambda code: code == OTHER))
+        result.append(RowGroup(status, can_stop, ordered, plans, alone))
+    return tuple(result)
 
 
 @dataclass(frozen=True)

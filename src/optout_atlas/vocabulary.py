@@ -53,6 +53,7 @@ class Vocabulary(Generic[Word]):
             "ios": gettext("iPhone and iPad"),
             "android": gettext("Android"),
             "app": gettext("iOS and Android app"),
+            "desktop": gettext("Desktop app"),
         }
 
     def _use_statuses(self) -> dict[str, Word]:
