@@ -2,7 +2,7 @@
 region pages, timeline and feeds.
 
 Two builds: what the code does with each field is asserted on the fixture site (fixture
-platforms ``alpha`` and ``beta``, in English and German, on the pinned date); that every page of
+platforms ``alpha``, ``beta`` and ``gamma``, in English and German, on the pinned date); that every page of
 the project's own data exists and agrees with that data is asserted on the real strict build."""
 
 from __future__ import annotations
