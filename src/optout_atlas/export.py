@@ -37,7 +37,18 @@ from pathlib import Path
 from typing import Any
 
 from optout_atlas.dataset import Dataset
-from optout_atlas.model import EXPORTED, LISTED_BY_ID, REFERENCE, WRITTEN_ORDER, PartialDate, Platform
+from optout_atlas.model import (
+    EXPORTED,
+    LISTED_BY_ID,
+    REFERENCE,
+    WRITTEN_ORDER,
+    DataUse,
+    Default,
+    Event,
+    Mechanism,
+    PartialDate,
+    Platform,
+)
 
 EXPORT_VERSIONS = (1, 2)
 EXPORT_VERSION = EXPORT_VERSIONS[-1]
@@ -157,12 +168,17 @@ def _without_v2_fields(platform: dict[str, Any], definitions: dict[str, Any]) ->
 def fits_v1(platform: Platform) -> bool:
     """Whether version 1 can describe ``platform`` without losing a fact: it uses nothing that
     version 2 added."""
-    entries = (*platform.defaults, *platform.data, *platform.events, *platform.mechanisms)
+    entries: tuple[Default | DataUse | Event | Mechanism, ...] = (
+        *platform.defaults,
+        *platform.data,
+        *platform.events,
+        *platform.mechanisms,
+    )
     return not (
         platform.plans
         or platform.retention
         or platform.human_review
-        or any(getattr(entry, "plans", ()) or getattr(entry, "certainty", None) for entry in entries)
+        or any(entry.plans or entry.certainty for entry in entries)
         or any(
             m.actor != "account_holder" or m.kind == "per_conversation" or "desktop" in m.steps
             for m in platform.mechanisms

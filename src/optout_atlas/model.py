@@ -414,9 +414,6 @@ class Platform:
     watch: tuple[WatchedDocument, ...] = field(default=(), metadata=NOT_DATA)  # the maintainers' tooling
     path: Path = field(metadata=NOT_DATA)  # its file
 
-    def plan(self, plan_id: str) -> Plan:
-        return next(p for p in self.plans if p.id == plan_id)
-
     def mechanism(self, mechanism_id: str) -> Mechanism:
         return next(m for m in self.mechanisms if m.id == mechanism_id)
 

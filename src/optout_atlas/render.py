@@ -250,7 +250,7 @@ class Renderer:
         self.language = templates.language
         self.addresses = templates.addresses
         # Every template of a dataset's pages prints region names with this.
-        self._common = {"regions": self.region_names, "plans": self.plan_names}
+        self._common = {"regions": self.region_names, "plans": self.plan_names, "scope": self.scope}
 
     def gettext(self, message: str) -> str:
         return self.templates.gettext(message)
@@ -269,6 +269,16 @@ class Renderer:
         """The names of a platform's plans (in this language) as a localised list, in the
         platform's order."""
         return self.templates.format.names([plan.name for plan in views.plans_of(platform, ids)])
+
+    def scope(self, platform: Platform, plans: Sequence[str], regions: Sequence[str]) -> str:
+        """What an entry is limited to, for a page: its plans' names, then its regions' names
+        ("Free and Plus; European Union"); empty when it names neither."""
+        names = []
+        if plans:
+            names.append(self.plan_names(platform, plans))
+        if regions:
+            names.append(self.region_names(regions))
+        return "; ".join(names)
 
     def region_links(self) -> list[tuple[str, str]]:
         """Every region with a page, by its name in this language (groups such as the EU first)."""

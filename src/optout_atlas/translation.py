@@ -738,31 +738,28 @@ def _suggest_changed_translations(catalog: Catalog, known: set[tuple[Any, Any]])
         if old.string and isinstance(old.id, str):
             gone.setdefault(old.context, []).append(old)
             same_english.setdefault(old.id, old)
-    if not gone:
-        return
+    used: set[int] = set()  # each translation is suggested once
     for message in catalog:
         if not message.id or message.string or not isinstance(message.id, str):
             continue
         if (message.id, message.context) in known:  # untranslated before: nothing changed
             continue
-        candidates = gone.get(message.context, [])
+        candidates = [c for c in gone.get(message.context, []) if id(c) not in used]
         found: babel_catalog.Message | None = None
         if message.context is not None and len(candidates) == 1:
             found = candidates[0]
-        elif message.id in same_english:
+        elif message.id in same_english and id(same_english[message.id]) not in used:
             found = same_english[message.id]
         else:
-            close = difflib.get_close_matches(message.id, [c.id for c in candidates], n=1)
+            close = difflib.get_close_matches(message.id, [str(c.id) for c in candidates], n=1)
             found = next((c for c in candidates if c.id == close[0]), None) if close else None
-        if found is None or found.string == "":
+        if found is None:
             continue
-        gone.get(found.context, []).remove(found) if found in gone.get(found.context, []) else None
-        same_english.pop(str(found.id), None)
+        used.add(id(found))
         message.string = found.string
         message.flags.add("fuzzy")
         message.previous_id = [str(found.id)]
         catalog.obsolete.pop(catalog._key_for(found.id, found.context), None)
-        found.string = ""  # used once
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,11 +17,9 @@ from optout_atlas.model import (
     DataUse,
     Default,
     Event,
-    HumanReview,
     Mechanism,
     Plan,
     Platform,
-    Retention,
     WatchedDocument,
 )
 from optout_atlas.regions import OTHER, Regions
@@ -133,18 +131,6 @@ def _plan_order(platform: Platform, plans: tuple[str, ...]) -> int:
     return min((order.index(p) for p in plans if p in order), default=len(order))
 
 
-def retention_for(platform: Platform, mechanism: Mechanism | None = None) -> tuple[Retention, ...]:
-    """Retention entries: those that depend on ``mechanism``, or (None) all of them."""
-    if mechanism is None:
-        return platform.retention
-    return tuple(r for r in platform.retention if r.mechanism == mechanism.id)
-
-
-def human_review_for(platform: Platform, plans: Iterable[str]) -> tuple[HumanReview, ...]:
-    wanted = tuple(plans)
-    return tuple(h for h in platform.human_review if for_plans(h.plans, wanted))
-
-
 @dataclass(frozen=True)
 class RegionRow:
     """One line of a guide's summary box: a default and what can be done about it there."""
@@ -173,10 +159,6 @@ class RegionRow:
     def admin_only(self) -> bool:
         """Whether only an admin can stop it (the reader has to ask theirs)."""
         return bool(self.stopping) and all(m.actor == "admin" for m in self.stopping)
-
-    @property
-    def per_conversation(self) -> tuple[Mechanism, ...]:
-        return tuple(m for m in self.mechanisms if m.kind == "per_conversation")
 
     @property
     def trained_by_default(self) -> bool:
@@ -386,19 +368,6 @@ class RegionAnswer:
     platform: Platform
     parts: tuple[PlanAnswer, ...]  # one per group of plans with the same default; one without plans
     events: tuple[Event, ...]  # events that concern the region, oldest first
-
-    @property
-    def default(self) -> Default | None:
-        """The default of the first part (the only one on a platform without plans)."""
-        return self.parts[0].default
-
-    @property
-    def mechanisms(self) -> tuple[Mechanism, ...]:
-        return self.parts[0].mechanisms
-
-    @property
-    def stopping(self) -> tuple[Mechanism, ...]:
-        return self.parts[0].stopping
 
 
 def plan_answers(platform: Platform, region: str, regions: Regions) -> tuple[PlanAnswer, ...]:
