@@ -41,6 +41,7 @@ EXAMPLE = """\
 # yaml-language-server: $schema=../schema/platform.schema.json
 id: example
 name: Example
+kind: social
 owner: Example Corp
 products: [Example]
 summary:

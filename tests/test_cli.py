@@ -46,8 +46,8 @@ def test_broken_file_gives_one_line_per_problem_and_exit_1(data_dir: Path):
     assert "Traceback" not in result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines == [
-        "data/platforms/example.yml:11:24: defaults[0].regions[2]: unknown region 'UK': the ISO code of the United Kingdom is 'GB'",
-        "data/platforms/example.yml:33:10: mechanisms[0].url: 'http://example.com/settings/ai' is not valid here: expected an https:// address",
+        "data/platforms/example.yml:12:24: defaults[0].regions[2]: unknown region 'UK': the ISO code of the United Kingdom is 'GB'",
+        "data/platforms/example.yml:34:10: mechanisms[0].url: 'http://example.com/settings/ai' is not valid here: expected an https:// address",
     ]
     assert all(LINE.match(line) for line in lines)
     assert result.stderr.strip() == "2 problems found in data"

@@ -183,7 +183,7 @@ def test_fixture_platforms_fill_in_every_field_of_the_schema() -> None:
 
 def test_fixture_platforms_are_valid_on_the_pinned_date():
     dataset = load_dataset(FIXTURE_SITE / "data", today=TODAY, languages=["en", "de"])
-    assert [p.id for p in dataset.platforms] == ["alpha", "beta", "gamma"]
+    assert [p.id for p in dataset.platforms] == ["alpha", "beta", "delta", "gamma"]
 
 
 def test_project_data_is_valid_on_the_real_date_and_not_before_its_newest_date():

@@ -36,13 +36,14 @@ def test_each_row_lists_only_the_mechanisms_of_its_plans(gamma, fixture_dataset)
     assert "improve-gamma" in _mechanism_ids(personal.stopping)
     assert "workspace-training" not in _mechanism_ids(personal.mechanisms)
     assert "improve-gamma" not in _mechanism_ids(work.mechanisms)
-    assert _mechanism_ids(work.stopping) == {"workspace-training"}
+    assert _mechanism_ids(work.stopping) == {"workspace-training", "email-opt-out"}
     assert work.admin_only and not personal.admin_only
     # A mechanism that serves some of a row's plans says which.
     parental = gamma.mechanism("parental-controls")
     assert personal.only_for(parental) == ("free", "plus")
     assert personal.only_for(gamma.mechanism("improve-gamma")) == ()
     assert work.only_for(gamma.mechanism("workspace-training")) == ("team", "school")
+    assert work.only_for(gamma.mechanism("email-opt-out")) == ("team",)
 
 
 def test_every_fact_in_a_row_holds_for_at_least_one_of_its_plans(fixture_dataset, dataset):
@@ -100,9 +101,13 @@ def test_version_1_of_the_export_leaves_out_what_it_cannot_describe(fixture_data
     version 1 keeps its frozen shape."""
     v1 = export.export_document(fixture_dataset, generated=TODAY, version=1)
     v2 = export.export_document(fixture_dataset, generated=TODAY, version=2)
+    v3 = export.export_document(fixture_dataset, generated=TODAY, version=3)
     assert [p["id"] for p in v1["platforms"]] == ["alpha", "beta"]
-    assert [p["id"] for p in v2["platforms"]] == ["alpha", "beta", "gamma"]
-    gamma = v2["platforms"][2]
+    # Gamma licenses chats and has a permission, a signal and an email request (version 3), and
+    # delta is a short entry without mechanisms.
+    assert [p["id"] for p in v2["platforms"]] == ["alpha", "beta"]
+    assert [p["id"] for p in v3["platforms"]] == ["alpha", "beta", "delta", "gamma"]
+    gamma = v3["platforms"][3]
     assert [plan["id"] for plan in gamma["plans"]] == ["free", "plus", "team", "school", "api", "guest"]
     assert gamma["mechanisms"][1]["actor"] == "admin"
     assert gamma["retention"][0] == {
@@ -135,7 +140,7 @@ def test_the_guide_table_names_each_rows_plans_and_keeps_their_steps_apart(fixtu
     personal = _anchors(rows["Free, Plus, and Guest use"])
     work = _anchors(rows["Team, Campus, and API"])
     assert "#improve-gamma" in personal and "#workspace-training" not in personal
-    assert work == {"#workspace-training"}
+    assert work == {"#workspace-training", "#email-opt-out"}
     assert "your admin does this" in words(rows["Team, Campus, and API"])
     assert "One source only" in words(rows["Free and Plus"])
 
@@ -177,10 +182,10 @@ def test_german_pages_translate_plan_names_periods_and_kinds(fixture_site):
 @pytest.mark.build
 def test_the_region_page_answers_per_plan(fixture_site):
     eu = page(fixture_site, "en", "regions/eu/index.html")
-    section = eu.select_one("h2#gamma")
+    section = eu.select_one("h3#gamma")
     headings = []
-    for node in section.find_all_next(["h2", "h3"]):
-        if node.name == "h2":
+    for node in section.find_all_next(["h2", "h3", "h4"]):
+        if node.name in ("h2", "h3"):
             break
         headings.append(node)
     # In the platform's order of plans; plans that share the default there share a heading.
@@ -189,10 +194,10 @@ def test_the_region_page_answers_per_plan(fixture_site):
     assert "Used only if you agree" in words(free)
     assert "Used unless you opt out" in words(headings[2].find_next("p"))
     work_links = {a["href"] for a in headings[1].find_next("ul").select("a")}
-    assert work_links == {"../../guides/gamma/#workspace-training"}
+    assert work_links == {"../../guides/gamma/#workspace-training", "../../guides/gamma/#email-opt-out"}
     # A mechanism that serves only some of a heading's plans names them.
     britain = page(fixture_site, "en", "regions/gb/index.html")
-    personal = britain.select_one("h3#gamma-free")
+    personal = britain.select_one("h4#gamma-free")
     assert words(personal) == "Free, Plus, and Guest use"
     assert "Limit a teen's account (Free and Plus only)" in words(personal.find_next("ul").find_next("ul"))
 
@@ -208,12 +213,14 @@ def test_the_comparison_names_plans_in_its_cells(fixture_site):
 
 @pytest.mark.build
 def test_version_2_is_published_beside_the_frozen_version_1(fixture_site):
+    v3 = json.loads((fixture_site / "api" / "v3" / "data.json").read_text(encoding="utf-8"))
     v2 = json.loads((fixture_site / "api" / "v2" / "data.json").read_text(encoding="utf-8"))
     v1 = json.loads((fixture_site / "api" / "v1" / "data.json").read_text(encoding="utf-8"))
-    assert v2["version"] == 2 and v1["version"] == 1
-    assert "gamma" in {p["id"] for p in v2["platforms"]} - {p["id"] for p in v1["platforms"]}
+    assert (v3["version"], v2["version"], v1["version"]) == (3, 2, 1)
+    assert "gamma" in {p["id"] for p in v3["platforms"]} - {p["id"] for p in v2["platforms"]}
+    assert {p["id"] for p in v2["platforms"]} == {p["id"] for p in v1["platforms"]}
     assert (fixture_site / "api" / "v2" / "schema.json").is_file()
-    assert (fixture_site / "api" / "v2" / "de" / "platforms" / "gamma.json").is_file()
+    assert (fixture_site / "api" / "v3" / "de" / "platforms" / "gamma.json").is_file()
 
 
 # --- Readers, on the real site -------------------------------------------------------------
@@ -225,7 +232,7 @@ def test_a_chatgpt_plus_reader_in_france_gets_the_answer_and_the_switch_in_two_c
     assert home.select_one('.atlas-region-picker a[href="regions/fr/"]')  # click 1
     france = page(site, "fr", "regions/fr/index.html")
     heading = next(
-        h for h in france.select("h3") if "Plus" in words(h) and h.get("id", "").startswith("chatgpt")
+        h for h in france.select("h4") if "Plus" in words(h) and h.get("id", "").startswith("chatgpt")
     )
     status = words(heading.find_next("p"))
     assert status.startswith(("Utilisé", "Used"))  # trained unless they opt out

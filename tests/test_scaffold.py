@@ -22,6 +22,7 @@ PLACEHOLDER = re.compile(r"^(?P<lead>\s*(?:- )?)(?:(?P<key>\w+):)?\s*(?P<value>[
 # bare list item ("- # TODO") is filled by the key of the list it belongs to.
 FILLED = {
     "name": "Acme Social",
+    "kind.kind": "social",
     "owner": "Acme Corp",
     "products": "Acme Social",
     "text": "Acme trains AI models on public posts unless you switch it off.",
@@ -240,7 +241,7 @@ RESERVED_IDS = {
     "guides-index": ("index", "'index' is reserved (guides/index.md is the list of guides, and embed/index.md would become a section page); pick another id"),
     "category-anchor": ("posts", "'posts' is the anchor of the category 'posts' on the comparison page; pick another id"),
     "category-anchor-with-hyphen": ("private-messages", "'private-messages' is the anchor of the category 'private_messages' on the comparison page; pick another id"),
-    "compare-section": ("data", "'data' is the anchor of a section of the comparison page; pick another id"),
+    "compare-section": ("data", "'data' is the anchor of a section of the comparison and region pages; pick another id"),
 }
 
 

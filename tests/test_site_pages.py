@@ -59,7 +59,8 @@ def test_every_language_has_every_page_and_says_so_in_its_lang(site, dataset, la
 
 
 def test_comparison_has_every_platform_and_attribute(site, dataset):
-    table = page(site, "en", "compare/index.html").select_one("table.atlas-compare")
+    tables = page(site, "en", "compare/index.html").select("table.atlas-compare")
+    table = tables[0]
     headers = [words(th) for th in table.select("thead th")]
     assert headers == [
         "Platform",
@@ -69,12 +70,16 @@ def test_comparison_has_every_platform_and_attribute(site, dataset):
         "Data used",
         "Data not used",
         "Users under 18",
+        "Licensed to other AI companies?",
         "Shared with",
         "Legal basis stated",
         "Policy confirmed on",
     ]
-    rows = table.select("tbody tr")
-    assert [words(row.th) for row in rows] == [p.name for p in dataset.platforms]
+    # One table per group of platforms, in the groups' order; together they list every platform.
+    rows = [row for table in tables for row in table.select("tbody tr")]
+    grouped = [p.name for _kind, members in views.by_kind(dataset.platforms) for p in members]
+    assert [words(row.th) for row in rows] == grouped
+    assert sorted(grouped) == sorted(p.name for p in dataset.platforms)
     for row in rows:
         assert len(row.select("td")) == len(headers) - 1
         assert all(td.get("data-label") for td in row.select("td"))  # labels for the phone layout
@@ -107,16 +112,21 @@ def test_one_table_per_data_category(site, dataset):
     for category in dataset.categories.values():
         heading = compare.select_one(f"h3#{category.id.replace('_', '-')}")
         assert words(heading).startswith(category.question)
-        table = heading.find_next_sibling("table") or heading.find_next("table")
-        assert {words(th) for th in table.select("tbody th")} == {p.name for p in dataset.platforms}
+        # The platforms that say something get a row; the others are named on one line below.
+        section = []
+        for node in heading.find_next_siblings():
+            if node.name in ("h2", "h3"):
+                break
+            section.append(node)
+        rows = [tr for node in section for tr in node.select("tbody tr")]
+        silent = [node for node in section if "atlas-silent" in (node.get("class") or [])]
+        silent_names = {words(a) for node in silent for a in node.select("a")}
+        assert {words(tr.th) for tr in rows} | silent_names == {p.name for p in dataset.platforms}
         for platform, uses in views.category_table(dataset.platforms, category.id):
-            answers = [
-                words(tr.select("td")[0]) for tr in table.select("tbody tr") if words(tr.th) == platform.name
-            ]
+            answers = [words(tr.select("td")[0]) for tr in rows if words(tr.th) == platform.name]
             expected = {"used": "Used", "excluded": "Not used", "disputed": "Sources disagree"}
-            assert [a.split(" (")[0] for a in answers] == (
-                [expected[u.status] for u in uses] or ["Not stated"]
-            )
+            assert [a.split(" (")[0] for a in answers] == [expected[u.status] for u in uses]
+            assert (platform.name in silent_names) == (not uses)
 
 
 def test_every_region_in_the_data_has_a_page_that_answers_for_each_platform(site, dataset):
@@ -126,8 +136,11 @@ def test_every_region_in_the_data_has_a_page_that_answers_for_each_platform(site
     for code in codes:
         assert index.select_one(f'a[href="{code.lower()}/"]'), code
         region = page(site, "en", f"regions/{code.lower()}/index.html")
-        headings = [words(h) for h in region.select("article h2")]
-        assert headings == [p.name for p in dataset.platforms]
+        groups = [words(h) for h in region.select("article h2")]
+        headings = [words(h) for h in region.select("article h3")]
+        by_kind = views.by_kind(dataset.platforms)
+        assert len(groups) == len(by_kind)
+        assert headings == [p.name for _kind, members in by_kind for p in members]
 
 
 def test_fixture_regions_are_the_regions_its_platforms_name(fixture_site, fixture_dataset):
@@ -141,8 +154,8 @@ def test_canada_reader_finds_each_platform_and_its_steps_in_two_clicks(fixture_s
     home = page(fixture_site, "en", "index.html")
     assert home.select_one('.atlas-region-picker a[href="regions/ca/"]')  # click 1
     canada = page(fixture_site, "en", "regions/ca/index.html")
-    assert [words(h) for h in canada.select("article h2")] == ["Alpha Social", "Beta Forum", "Gamma Chat"]
-    alpha = canada.select_one("h2#alpha").find_next("ul")
+    assert [words(h) for h in canada.select("article h3")][:2] == ["Alpha Social", "Beta Forum"]
+    alpha = canada.select_one("h3#alpha").find_next("ul")
     link = alpha.select_one("a")["href"]  # click 2 lands on the steps
     assert link == "../../guides/alpha/#ai-training-setting"
     guide = page(fixture_site, "en", "guides/alpha/index.html")

@@ -228,41 +228,41 @@ def test_yaml_level_problems_come_through_with_the_file_name(data_dir):
         (  # text with ": " in it
             "    text: Public posts and comments.",
             "    text: Note: public posts and comments.",
-            '22:15: data[0].text: the text contains ": " (a colon and a space), which YAML reads as a new key;'
+            '23:15: data[0].text: the text contains ": " (a colon and a space), which YAML reads as a new key;'
             ' put the whole text in double quotes: text: "Note: public posts and comments."',
         ),
         (  # a key indented one space too few
             "    kind: setting",
             "   kind: setting",
-            "30:4: mechanisms[0].kind: this line is indented by 3 spaces, the entries above it by 4 (line 29):"
+            "31:4: mechanisms[0].kind: this line is indented by 3 spaces, the entries above it by 4 (line 30):"
             " entries of the same mapping or list start in the same column; indent this line by 4 spaces",
         ),
         (  # a key indented too far
             "    retroactive: false",
             "      retroactive: false",
-            "38:7: mechanisms[0].retroactive: this line is indented by 6 spaces, the entries above it by 4"
-            " (line 37): entries of the same mapping or list start in the same column; indent this line by 4 spaces",
+            "39:7: mechanisms[0].retroactive: this line is indented by 6 spaces, the entries above it by 4"
+            " (line 38): entries of the same mapping or list start in the same column; indent this line by 4 spaces",
         ),
         (  # a tab
             "    minutes: 2",
             "\tminutes: 2",
-            "35:1: mechanisms[0].minutes: a tab character: YAML indents with spaces only; replace each tab with spaces",
+            "36:1: mechanisms[0].minutes: a tab character: YAML indents with spaces only; replace each tab with spaces",
         ),
         (  # a double quote never closed
             "    title: Turn off AI training",
             '    title: "Turn off AI training',
-            '31:12: mechanisms[0].title: the quote " opened here is never closed: end the text with "',
+            '32:12: mechanisms[0].title: the quote " opened here is never closed: end the text with "',
         ),
         (  # a single quote closed only by an apostrophe many lines below
             "    title: Turn off AI training",
             "    title: 'Turn off AI training",
-            "31:12: mechanisms[0].title: the quote ' opened here is not closed on its line (YAML reads on"
-            " until line 75): end the text with ' (a ' inside single quotes is written '')",
+            "32:12: mechanisms[0].title: the quote ' opened here is not closed on its line (YAML reads on"
+            " until line 76): end the text with ' (a ' inside single quotes is written '')",
         ),
         (  # a bracket never closed
             "    regions: [EU, EEA, GB]\n    minutes",
             "    regions: [EU, EEA, GB\n    minutes",
-            "34:14: mechanisms[0].regions: the list [ opened here is not closed: end it with ] on the same line"
+            "35:14: mechanisms[0].regions: the list [ opened here is not closed: end it with ] on the same line"
             " (separate the entries with commas; quote an entry that contains , ] or :)",
         ),
     ],
@@ -277,10 +277,10 @@ def test_a_syntax_error_does_not_hide_the_problems_of_other_files(data_dir):
     (data_dir / "platforms" / "other.yml").write_text(other, encoding="utf-8")
     found = problems_for(data_dir, EXAMPLE.replace("    minutes: 2", "\tminutes: 2"))
     assert found[0] == (
-        f"{FILE}:35:1: mechanisms[0].minutes: a tab character: YAML indents with spaces only; replace each tab with spaces"
+        f"{FILE}:36:1: mechanisms[0].minutes: a tab character: YAML indents with spaces only; replace each tab with spaces"
     )
     assert (
-        "platforms/other.yml:11:24: defaults[0].regions[2]: unknown region 'UK': the ISO code of the United Kingdom is 'GB'"
+        "platforms/other.yml:12:24: defaults[0].regions[2]: unknown region 'UK': the ISO code of the United Kingdom is 'GB'"
         in found
     )
 
@@ -633,7 +633,7 @@ def test_hostile_input_is_one_line_at_its_place(data_dir, validate_cli, name, ol
 RESERVED_PLATFORMS = {
     "index": ("index", "1:1: id: 'index' is reserved (guides/index.md is the list of guides, and embed/index.md would become a section page); pick another id"),
     "category-anchor": ("private-messages", "1:1: id: 'private-messages' is the anchor of the category 'private_messages' on the comparison page; pick another id"),
-    "compare-section": ("data", "1:1: id: 'data' is the anchor of a section of the comparison page; pick another id"),
+    "compare-section": ("data", "1:1: id: 'data' is the anchor of a section of the comparison and region pages; pick another id"),
     "double-hyphen": ("acme--social", "1:1: id: 'acme--social' is not a valid id: join words with single hyphens, with none at the end"),
     "trailing-hyphen": ("acme-", "1:1: id: 'acme-' is not a valid id: join words with single hyphens, with none at the end"),
 }
@@ -715,19 +715,22 @@ def test_the_reserved_ids_follow_the_pages_and_anchors_the_site_writes():
 
     templates = ROOT / "overrides" / "atlas"
     statuses = json_enum("data_use", "status")
+    kinds = json_property_enum("kind")
 
     def anchors(name: str) -> set[str]:
         found = set()
         for anchor in re_module.findall(r"\{ #((?:[^{}]|\{\{[^}]*\}\})+?) \}", (templates / name).read_text(encoding="utf-8")):
             if "{{ status }}" in anchor:
                 found |= {anchor.replace("{{ status }}", status) for status in statuses}
+            elif anchor == '{{ kind | replace("_", "-") }}':
+                found |= {kind.replace("_", "-") for kind in kinds}
             elif "{{" not in anchor:
                 found.add(anchor)
         return found
 
     assert anchors("guide.md.j2") | anchors("embed.md.j2") == validate.GUIDE_PAGE_IDS
     assert anchors("compare.md.j2") == validate.COMPARE_PAGE_IDS
-    assert anchors("region.md.j2") == set()  # platform ids, and nothing else
+    assert anchors("region.md.j2") == validate.REGION_PAGE_IDS  # beside platform ids
     dataset = load_dataset(ROOT / "data", today=real_today())
     renderer = Templates(ROOT / "overrides", language="en", today=real_today()).renderer(dataset)
     platform_pages = {f"{folder}/{p.id}.md" for p in dataset.platforms for folder in ("guides", "embed")}
@@ -738,6 +741,14 @@ def test_the_reserved_ids_follow_the_pages_and_anchors_the_site_writes():
     assert {p.split("/", 1)[1].removesuffix(".md").upper() for p in others if p.startswith("regions/")} == set(
         validate.RESERVED_REGION_IDS
     )
+
+
+def json_property_enum(field: str) -> list[str]:
+    """The values the platform schema allows for a top-level ``field``."""
+    import json
+
+    schema = json.loads((ROOT / "data" / "schema" / "platform.schema.json").read_text(encoding="utf-8"))
+    return schema["properties"][field]["enum"]
 
 
 def json_enum(definition: str, field: str) -> list[str]:

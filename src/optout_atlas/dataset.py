@@ -35,6 +35,7 @@ from optout_atlas.model import (
     Dispute,
     Event,
     HumanReview,
+    Licensing,
     Mechanism,
     PartialDate,
     Plan,
@@ -325,6 +326,7 @@ def build_platform(
     return Platform(
         id=d["id"],
         name=d["name"],
+        kind=d["kind"],
         owner=d["owner"],
         products=tuple(d["products"]),
         summary=_cited(d["summary"]),
@@ -356,7 +358,7 @@ def build_platform(
                 plans=tuple(u.get("plans", ())),
                 certainty=u.get("certainty"),
             )
-            for u in d["data"]
+            for u in d.get("data", ())
         ),
         defaults=tuple(
             Default(
@@ -370,6 +372,18 @@ def build_platform(
                 certainty=e.get("certainty"),
             )
             for e in d["defaults"]
+        ),
+        licensing=tuple(
+            Licensing(
+                regions=tuple(e["regions"]),
+                plans=tuple(e.get("plans", ())),
+                status=e["status"],
+                mechanism=e.get("mechanism"),
+                note=e.get("note"),
+                certainty=e.get("certainty"),
+                sources=tuple(e["sources"]),
+            )
+            for e in d.get("licensing", ())
         ),
         events=tuple(
             sorted(
@@ -385,7 +399,7 @@ def build_platform(
                         certainty=e.get("certainty"),
                         order=index,
                     )
-                    for index, e in enumerate(d["events"])
+                    for index, e in enumerate(d.get("events", ()))
                 ),
                 key=lambda e: e.date,
             )
@@ -409,12 +423,15 @@ def build_platform(
                 plans=tuple(m.get("plans", ())),
                 actor=m.get("actor", "account_holder"),
                 ask_admin=m.get("ask_admin"),
+                applies_per=m.get("applies_per"),
+                email=m.get("email"),
+                email_subject=m.get("email_subject"),
                 certainty=m.get("certainty"),
                 does_not_cover=tuple(m.get("does_not_cover", ())),
                 caveats=tuple(_cited(c) for c in m.get("caveats", ())),
                 lines=lines.of(("mechanisms", index), m),
             )
-            for index, m in enumerate(d["mechanisms"])
+            for index, m in enumerate(d.get("mechanisms", ()))
         ),
         plans=tuple(
             Plan(

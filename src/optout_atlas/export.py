@@ -8,9 +8,12 @@ version (a new ``api/v<N>/`` folder), never an edit of an old one. Every version
 
 Version 2 adds plans (``plans`` on a platform, and on its defaults, data, mechanisms and
 events), who can use a mechanism (``actor``, ``ask_admin``), per-conversation controls, the
-desktop surface, retention, human review and ``certainty``. Version 1 cannot express facts
-that differ by plan: it lists only the platforms that use none of these (see :func:`fits_v1`),
-in its frozen shape.
+desktop surface, retention, human review and ``certainty``. Version 3 adds the platform's
+``kind`` (the group it is listed in), ``licensing`` (licensing content to other companies for
+AI training), the mechanism kinds ``email_request``, ``permission`` and ``signal``, a
+mechanism's ``applies_per``, ``email`` and ``email_subject``, and short entries without
+``data``, ``events`` or ``mechanisms``. An older version cannot express what a later one added:
+it lists only the platforms that use none of it (see :func:`fits`), in its frozen shape.
 
 Every file has the same top level: ``version``, ``language``, ``generated``, ``region_groups``,
 ``categories`` and ``platforms`` (all of them in ``data.json``, one in ``platforms/<id>.json``).
@@ -50,7 +53,7 @@ from optout_atlas.model import (
     Platform,
 )
 
-EXPORT_VERSIONS = (1, 2)
+EXPORT_VERSIONS = (1, 2, 3)
 EXPORT_VERSION = EXPORT_VERSIONS[-1]
 # Data that only the maintainers' tools read, left out of the export.
 WATCH_DEFINITIONS = ("watched_document", "archive_ref")
@@ -62,6 +65,47 @@ V2_ENTRY_FIELDS = {
     "data_use": ("plans", "certainty"),
     "event": ("plans", "certainty"),
     "mechanism": ("plans", "actor", "ask_admin", "certainty"),
+}
+# What version 3 added (versions 1 and 2 leave it out).
+V3_PLATFORM_FIELDS = ("kind", "licensing")
+V3_DEFINITIONS = ("licensing",)
+V3_MECHANISM_FIELDS = ("applies_per", "email", "email_subject", "email_subject_translation")
+V3_MECHANISM_KINDS = ("email_request", "permission", "signal")
+# Lists that every platform had up to version 2 (short entries came with version 3).
+V2_REQUIRED = ("data", "events", "mechanisms")
+V2_NON_EMPTY = ("data", "mechanisms")
+V2_REQUIRED_ORDER = (
+    "id",
+    "name",
+    "owner",
+    "products",
+    "summary",
+    "last_verified",
+    "sources",
+    "data",
+    "defaults",
+    "events",
+    "mechanisms",
+)
+V2_MECHANISM_KIND = (
+    "How it works. Only `setting` and `objection_form` count as ways to stop AI training. setting: a "
+    "switch in the platform's settings that turns AI training off; objection_form: a form to object to AI"
+    " training under data-protection law; per_conversation: a mode that keeps single conversations out of"
+    " training (a temporary or incognito chat), not an account-level opt-out; ads_setting: a switch about"
+    " sharing data for advertising; privacy_setting: a setting that limits some other use of your data "
+    "but is not an AI-training opt-out; make_private: limiting who sees your content; delete_content: "
+    "deleting posts, chats or history; data_request: a form about data the platform holds on you from "
+    "other sources, not your own posts."
+)
+V2_DESCRIPTIONS = {
+    "data": (
+        "Categories of data (ids from `data/categories.yml`) and whether the platform uses them for AI "
+        "training."
+    ),
+    "mechanisms": (
+        "Every way to opt out or object, or the closest thing where no opt-out exists (for example deleting "
+        "content)."
+    ),
 }
 
 
@@ -81,13 +125,25 @@ def export_schema(schema_dir: Path, version: int = EXPORT_VERSION) -> dict[str, 
         definitions.pop(name, None)
     for key in ("$schema", "$id"):
         platform.pop(key, None)
-    if version == 1:
-        _as_v1_source(definitions)
-        _without_v2_fields(platform, definitions)
     definitions["mechanism"]["properties"]["label_translation"] = {
         "description": "The label's meaning in the file's language (absent in English).",
         "type": "string",
     }
+    if version >= 3:
+        _add_after(
+            definitions["mechanism"]["properties"],
+            "email_subject",
+            "email_subject_translation",
+            {
+                "description": "The subject's meaning in the file's language (absent in English).",
+                "type": "string",
+            },
+        )
+    if version <= 2:
+        _without_v3_fields(platform, definitions)
+    if version == 1:
+        _as_v1_source(definitions)
+        _without_v2_fields(platform, definitions)
     definitions["platform"] = platform
     definitions["region_group"] = regions["properties"]["groups"]["items"]
     definitions["category"] = categories["properties"]["categories"]["items"]
@@ -144,6 +200,37 @@ def _as_v1_source(definitions: dict[str, Any]) -> None:
     definitions.pop("archive", None)
 
 
+def _add_after(properties: dict[str, Any], after: str, name: str, value: Any) -> None:
+    """Insert ``name`` into ``properties`` (in place) right after the key ``after``."""
+    items = list(properties.items())
+    position = [key for key, _value in items].index(after) + 1
+    items.insert(position, (name, value))
+    properties.clear()
+    properties.update(items)
+
+
+def _without_v3_fields(platform: dict[str, Any], definitions: dict[str, Any]) -> None:
+    """The platform and its entries as versions 1 and 2 published them."""
+    for name in V3_PLATFORM_FIELDS:
+        platform["properties"].pop(name, None)
+    platform["required"] = [
+        name for name in V2_REQUIRED_ORDER if name in platform["required"] or name in V2_REQUIRED
+    ]
+    for name in V2_NON_EMPTY:
+        platform["properties"][name]["minItems"] = 1
+        platform["properties"][name]["description"] = V2_DESCRIPTIONS[name]
+    for name in V3_DEFINITIONS:
+        definitions.pop(name, None)
+    mechanism = definitions["mechanism"]
+    for name in V3_MECHANISM_FIELDS:
+        mechanism["properties"].pop(name, None)
+    mechanism["allOf"] = [rule for rule in mechanism["allOf"] if "email" not in json.dumps(rule)]
+    mechanism["dependentRequired"].pop("email_subject", None)
+    kind = mechanism["properties"]["kind"]
+    kind["enum"] = [value for value in kind["enum"] if value not in V3_MECHANISM_KINDS]
+    kind["description"] = V2_MECHANISM_KIND
+
+
 def _without_v2_fields(platform: dict[str, Any], definitions: dict[str, Any]) -> None:
     """The platform and its entries as version 1 published them."""
     for name in V2_PLATFORM_FIELDS:
@@ -163,6 +250,26 @@ def _without_v2_fields(platform: dict[str, Any], definitions: dict[str, Any]) ->
     steps = mechanism["properties"]["steps"]
     steps["properties"].pop("desktop", None)
     steps["description"] = V1_STEPS
+
+
+def fits(platform: Platform, version: int) -> bool:
+    """Whether ``version`` of the export can describe ``platform`` without losing a fact."""
+    if version >= EXPORT_VERSION:
+        return True
+    return fits_v2(platform) and (version == 2 or fits_v1(platform))
+
+
+def fits_v2(platform: Platform) -> bool:
+    """Whether version 2 can describe ``platform``: it uses nothing that version 3 added."""
+    return not (
+        platform.licensing
+        or not platform.data
+        or not platform.mechanisms
+        or any(
+            m.kind in V3_MECHANISM_KINDS or m.applies_per or m.email or m.email_subject
+            for m in platform.mechanisms
+        )
+    )
 
 
 def fits_v1(platform: Platform) -> bool:
@@ -188,10 +295,7 @@ def fits_v1(platform: Platform) -> bool:
 
 def export_document(dataset: Dataset, *, generated: dt.date, version: int = EXPORT_VERSION) -> dict[str, Any]:
     """``data.json``: the whole (localised) dataset; see :func:`platform_documents` for one platform."""
-    if version == 1:
-        platforms = [_v1_platform(_json(p)) for p in dataset.platforms if fits_v1(p)]
-    else:
-        platforms = [_json(p) for p in dataset.platforms]
+    platforms = [_in_version(_json(p), version) for p in dataset.platforms if fits(p, version)]
     return {
         "version": version,
         "language": dataset.language,
@@ -202,9 +306,23 @@ def export_document(dataset: Dataset, *, generated: dt.date, version: int = EXPO
     }
 
 
-def _v1_platform(platform: dict[str, Any]) -> dict[str, Any]:
-    """``platform`` (a fresh copy) in version 1's shape: archived sources become the platform's
-    own (``kind: platform``), without the ``archive`` object that version 1 does not know."""
+_PLATFORM_FIELDS = tuple(spec.name for spec in dataclasses.fields(Platform))
+
+
+def _in_version(platform: dict[str, Any], version: int) -> dict[str, Any]:
+    """``platform`` (a fresh copy) in the shape of ``version``: before version 3 without its
+    ``kind``, whose place the older versions do not know; in version 1, archived sources become
+    the platform's own (``kind: platform``), without the ``archive`` object."""
+    if version <= 2:
+        # Without ``kind``; an empty list of events is left out as a default, and version 2
+        # required it (in the model's order of fields).
+        platform = {
+            name: platform.get(name, [])
+            for name in _PLATFORM_FIELDS
+            if name != "kind" and (name in platform or name in V2_REQUIRED)
+        }
+    if version >= 2:
+        return platform
     for source in platform["sources"]:
         if source.get("kind") == "archive":
             source["kind"] = "platform"

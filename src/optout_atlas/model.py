@@ -253,6 +253,13 @@ class Mechanism:
         # The label stays as the platform shows it; its meaning goes beside it.
         Text("label", comment=COMMENT_LABEL, into="label_translation"),
         Text("ask_admin"),
+        # The subject stays the one the platform asks for; its meaning goes beside it.
+        Text(
+            "email_subject",
+            comment="The subject line the platform asks for, in English. Translate its meaning: the page "
+            "shows the English subject, then your translation in parentheses.",
+            into="email_subject_translation",
+        ),
         Text("url_note"),
         Text("covers"),
         Text("does_not_cover"),
@@ -271,6 +278,9 @@ class Mechanism:
     plans: tuple[str, ...] = ()  # empty: every plan
     actor: str = "account_holder"  # account_holder | admin | parent
     ask_admin: str | None = None  # with actor admin: what a member can do instead
+    applies_per: str | None = None  # blog | site | workspace | channel | device; None: the account
+    email: str | None = None  # kind email_request: the address to write to
+    email_subject: str | None = None  # kind email_request: the subject line the platform asks for
     minutes: int | None = None
     covers: tuple[str, ...]
     does_not_cover: tuple[str, ...] = ()
@@ -281,6 +291,7 @@ class Mechanism:
     certainty: str | None = None
     sources: tuple[str, ...]
     label_translation: str | None = None  # the label's meaning in the page's language
+    email_subject_translation: str | None = None  # the subject's meaning in the page's language
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False, metadata=NOT_DATA)
 
     @property
@@ -315,6 +326,26 @@ class HumanReview:
     text: str
     certainty: str | None = None
     sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Licensing:
+    """Whether the platform licenses or shares content with other companies to train their AI
+    models: a status of its own, beside the platform's own training (``defaults``)."""
+
+    TRANSLATED: ClassVar[tuple[Text, ...]] = (Text("note"),)
+
+    regions: tuple[str, ...]
+    plans: tuple[str, ...] = ()
+    status: str  # licensed | opt_out | opt_in | not_licensed | unclear
+    mechanism: str | None = None  # the id of the mechanism that decides it
+    note: str | None = None
+    certainty: str | None = None
+    sources: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return "+".join(self.regions) + _plans_suffix(self.plans)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -390,10 +421,12 @@ class Platform:
         Text("plans", key=_id),
         Text("retention", key=_index),
         Text("human_review", key=_index),
+        Text("licensing", key=lambda licensing, _index: licensing.key),
     )
 
     id: str
     name: str
+    kind: str  # social | ai_assistant | work_creative: the group it is listed in
     owner: str
     icon: str | None = None  # a Material icon path, e.g. fontawesome/brands/linkedin
     products: tuple[str, ...]
@@ -402,17 +435,24 @@ class Platform:
     review_interval_days: int = DEFAULT_REVIEW_INTERVAL_DAYS
     plans: tuple[Plan, ...] = ()  # empty: the facts do not differ by plan
     defaults: tuple[Default, ...]
-    data: tuple[DataUse, ...]
-    mechanisms: tuple[Mechanism, ...]
+    licensing: tuple[Licensing, ...] = ()
+    data: tuple[DataUse, ...] = ()
+    mechanisms: tuple[Mechanism, ...] = ()
     retention: tuple[Retention, ...] = ()
     human_review: tuple[HumanReview, ...] = ()
-    events: tuple[Event, ...] = field(metadata={WRITTEN_ORDER: "order"})  # by date
+    events: tuple[Event, ...] = field(default=(), metadata={WRITTEN_ORDER: "order"})  # by date
     sharing: tuple[Sharing, ...] = ()
     myths: tuple[CitedText, ...] = ()
     disputes: tuple[Dispute, ...] = ()
     sources: dict[str, Source] = field(metadata={LISTED_BY_ID: True})  # in the file's order
     watch: tuple[WatchedDocument, ...] = field(default=(), metadata=NOT_DATA)  # the maintainers' tooling
     path: Path = field(metadata=NOT_DATA)  # its file
+
+    @property
+    def is_brief(self) -> bool:
+        """A short entry: a platform that says it does not train, or offers nothing to do, listed
+        with its sources and little else (no controls, no timeline)."""
+        return not self.mechanisms and not self.events
 
     def mechanism(self, mechanism_id: str) -> Mechanism:
         return next(m for m in self.mechanisms if m.id == mechanism_id)

@@ -150,6 +150,7 @@ class Templates:
             escape=escape.markdown,
             attr=escape.attribute,
             url=escape.url,
+            mailto=escape.mailto,
             html=escape.html_text,
             yaml=escape.front_matter,
         )
@@ -250,7 +251,12 @@ class Renderer:
         self.language = templates.language
         self.addresses = templates.addresses
         # Every template of a dataset's pages prints region names with this.
-        self._common = {"regions": self.region_names, "plans": self.plan_names, "scope": self.scope}
+        self._common = {
+            "regions": self.region_names,
+            "plans": self.plan_names,
+            "scope": self.scope,
+            "by_kind": views.by_kind,
+        }
 
     def gettext(self, message: str) -> str:
         return self.templates.gettext(message)

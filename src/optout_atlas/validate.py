@@ -344,7 +344,11 @@ PLATFORM_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 RESERVED_PLATFORM_IDS: Mapping[str, str] = {
     "index": "guides/index.md is the list of guides, and embed/index.md would become a section page",
 }
-COMPARE_PAGE_IDS = frozenset({"data"})  # overrides/atlas/compare.md.j2, beside platform rows
+# The groups of platforms (their kinds, with - for _): sections of the comparison, the region
+# pages and the home page, beside the platforms.
+PLATFORM_KIND_IDS = frozenset({"social", "ai-assistant", "work-creative"})
+COMPARE_PAGE_IDS = frozenset({"data"}) | PLATFORM_KIND_IDS  # overrides/atlas/compare.md.j2
+REGION_PAGE_IDS = PLATFORM_KIND_IDS  # overrides/atlas/region.md.j2, beside platform sections
 GUIDE_PAGE_IDS = frozenset(  # overrides/atlas/guide.md.j2 and embed.md.j2, beside mechanisms
     {
         "at-a-glance",
@@ -355,6 +359,7 @@ GUIDE_PAGE_IDS = frozenset(  # overrides/atlas/guide.md.j2 and embed.md.j2, besi
         "sharing",
         "plans",
         "retention",
+        "licensing",
         "human-review",
         "mechanisms",
         "myths",
@@ -379,8 +384,10 @@ def platform_id_problems(platform_id: str, categories: Collection[str] = ()) -> 
         return [f"'{platform_id}' is not a valid id: join words with single hyphens, with none at the end"]
     if platform_id in RESERVED_PLATFORM_IDS:
         return [f"'{platform_id}' is reserved ({RESERVED_PLATFORM_IDS[platform_id]}); pick another id"]
-    if platform_id in COMPARE_PAGE_IDS:
-        return [f"'{platform_id}' is the anchor of a section of the comparison page; pick another id"]
+    if platform_id in COMPARE_PAGE_IDS | REGION_PAGE_IDS:
+        return [
+            f"'{platform_id}' is the anchor of a section of the comparison and region pages; pick another id"
+        ]
     clashing = [c for c in categories if category_anchor(c) == platform_id]
     if clashing:
         return [
@@ -477,7 +484,8 @@ def reference_problems(
 
     problems += _unique_ids(document, "mechanisms")
     problems += _unique_ids(document, "plans")
-    problems += _overlapping_defaults(document)
+    problems += _overlapping_defaults(document, "defaults")
+    problems += _overlapping_defaults(document, "licensing")
     problems += _plan_problems(document, plan_ids)
     problems += _watch_problems(document)
     for index, mechanism in enumerate(data.get("mechanisms") or []):
@@ -551,16 +559,17 @@ def _plan_problems(document: YamlDocument, plan_ids: set[str]) -> list[Problem]:
                     )
                 )
     mechanism_ids = sorted(str(m.get("id")) for m in data.get("mechanisms") or [] if isinstance(m, dict))
-    for index, entry in enumerate(data.get("retention") or []):
-        named = entry.get("mechanism") if isinstance(entry, dict) else None
-        if isinstance(named, str) and named not in mechanism_ids:
-            hint = difflib.get_close_matches(named, mechanism_ids, n=1)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            problems.append(
-                document.problem(
-                    ("retention", index, "mechanism"), f"unknown mechanism '{named}'{suggestion}"
+    for list_key in ("retention", "licensing"):
+        for index, entry in enumerate(data.get(list_key) or []):
+            named = entry.get("mechanism") if isinstance(entry, dict) else None
+            if isinstance(named, str) and named not in mechanism_ids:
+                hint = difflib.get_close_matches(named, mechanism_ids, n=1)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                problems.append(
+                    document.problem(
+                        (list_key, index, "mechanism"), f"unknown mechanism '{named}'{suggestion}"
+                    )
                 )
-            )
     return problems
 
 
@@ -592,12 +601,13 @@ def _unique_ids(document: YamlDocument, list_key: str) -> list[Problem]:
     return problems
 
 
-def _overlapping_defaults(document: YamlDocument) -> list[Problem]:
-    """A region (or country) may have only one default per plan; overlapping groups need a
-    country entry."""
+def _overlapping_defaults(document: YamlDocument, list_key: str) -> list[Problem]:
+    """A region (or country) may have only one default (or licensing status) per plan;
+    overlapping groups need a country entry."""
     problems = []
     named: dict[tuple[str, str | None], int] = {}
-    for index, entry in enumerate(_mapping(document).get("defaults") or []):
+    what = "a default" if list_key == "defaults" else "a licensing status"
+    for index, entry in enumerate(_mapping(document).get(list_key) or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("regions"), list):
             continue
         plans = [p for p in entry.get("plans") or [None] if p is None or isinstance(p, str)]
@@ -610,8 +620,8 @@ def _overlapping_defaults(document: YamlDocument) -> list[Problem]:
                     for_plan = f" for plan '{plan}'" if plan else ""
                     problems.append(
                         document.problem(
-                            ("defaults", index, "regions", position),
-                            f"region '{code}' already has a default{for_plan} in defaults[{named[key]}]",
+                            (list_key, index, "regions", position),
+                            f"region '{code}' already has {what}{for_plan} in {list_key}[{named[key]}]",
                         )
                     )
                     break

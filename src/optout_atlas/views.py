@@ -25,7 +25,10 @@ from optout_atlas.model import (
 from optout_atlas.regions import OTHER, Regions
 
 # Mechanisms that stop training outright, as opposed to ones that only limit what is used.
-STOPPING_KINDS = frozenset({"setting", "objection_form"})
+STOPPING_KINDS = frozenset({"setting", "objection_form", "email_request"})
+
+# The groups platforms are listed in, in the order pages show them (``kind`` in the data).
+PLATFORM_KINDS = ("social", "ai_assistant", "work_creative")
 
 # Statuses under which the platform trains on data by default.
 TRAINED_BY_DEFAULT = frozenset({"opt_out", "no_choice"})
@@ -440,6 +443,22 @@ class Comparison:
 
 def comparison(platforms: Iterable[Platform], regions: Regions) -> tuple[Comparison, ...]:
     return tuple(Comparison(p, region_rows(p, regions)) for p in platforms)
+
+
+def by_kind(items: Iterable[Any]) -> list[tuple[str, list[Any]]]:
+    """``items`` grouped by their platform's kind, groups in the order of :data:`PLATFORM_KINDS`,
+    items in their order; empty groups are left out. An item is a platform, a tuple that starts
+    with one (a home card) or a view with a ``platform``."""
+    groups: dict[str, list[Any]] = {kind: [] for kind in PLATFORM_KINDS}
+    for item in items:
+        if isinstance(item, Platform):
+            platform = item
+        elif isinstance(item, tuple):
+            platform = item[0]
+        else:
+            platform = item.platform
+        groups[platform.kind].append(item)
+    return [(kind, members) for kind, members in groups.items() if members]
 
 
 def category_table(

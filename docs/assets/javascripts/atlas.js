@@ -1,6 +1,8 @@
 /* AI Opt-Out Atlas, on every page. Progressive enhancement: without JavaScript every page is
    complete and readable.
    - Tables marked data-atlas-sortable get sort buttons and a filter.
+   - The list of services (data-atlas-finder) gets a search box that narrows the list, the cards
+     and their group headings as you type; without JavaScript the list is a plain list of links.
    - The "Embed this guide" snippet gets this site's real address in place of its placeholder.
    - Each step of a guide gets a "done" box; ticks are kept in this browser (localStorage) only.
    - The printed handout names the page's address when the build did not know it.
@@ -59,6 +61,52 @@
     wrapper.parentNode.insertBefore(label, wrapper);
   }
 
+  function matches(element, query) {
+    return query === "" || element.textContent.toLowerCase().indexOf(query) !== -1;
+  }
+
+  function addFinder(finder) {
+    var label = document.createElement("label");
+    label.className = "atlas-finder-search";
+    label.textContent = (finder.dataset.atlasFilterLabel || "Find") + " ";
+    var input = document.createElement("input");
+    input.type = "search";
+    label.appendChild(input);
+    var empty = document.createElement("p");
+    empty.className = "atlas-finder-empty";
+    empty.setAttribute("role", "status");
+    finder.insertBefore(label, finder.firstChild);
+    finder.appendChild(empty);
+    var links = finder.querySelectorAll(".atlas-finder-list > li");
+    var cards = document.querySelectorAll(".atlas-platforms > ul > li");
+    input.addEventListener("input", function () {
+      var query = input.value.trim().toLowerCase();
+      var shown = 0;
+      Array.prototype.forEach.call(links, function (link) {
+        var hit = matches(link, query);
+        link.hidden = !hit;
+        if (hit) shown += 1;
+      });
+      Array.prototype.forEach.call(finder.querySelectorAll(".atlas-finder-list"), function (list) {
+        var visible = list.querySelectorAll(":scope > li:not([hidden])").length > 0;
+        list.hidden = !visible;
+        var label = list.previousElementSibling;
+        if (label && label.classList.contains("atlas-finder-group")) label.hidden = !visible;
+      });
+      Array.prototype.forEach.call(cards, function (card) {
+        var heading = card.querySelector("h3");
+        card.hidden = !matches(heading || card, query);
+      });
+      Array.prototype.forEach.call(document.querySelectorAll(".atlas-platforms"), function (grid) {
+        var visible = grid.querySelectorAll(":scope > ul > li:not([hidden])").length > 0;
+        grid.hidden = !visible;
+        var heading = grid.previousElementSibling;
+        if (heading && heading.classList.contains("atlas-kind")) heading.hidden = !visible;
+      });
+      empty.textContent = shown === 0 ? (finder.dataset.atlasEmptyLabel || "") : "";
+    });
+  }
+
   var PLACEHOLDER = "https://your-atlas-address.example/";
 
   function fillEmbedSnippet(block) {
@@ -102,6 +150,7 @@
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-atlas-sortable]"), enhance);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-finder]"), addFinder);
     Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-embed]"), fillEmbedSnippet);
     Array.prototype.forEach.call(document.querySelectorAll(".atlas-steps[data-atlas-mechanism]"), addChecklist);
     Array.prototype.forEach.call(document.querySelectorAll(".atlas-handout"), fillAddress);
