@@ -172,6 +172,11 @@ def _plans_suffix(plans: tuple[str, ...]) -> str:
     return f"/{'+'.join(plans)}" if plans else ""
 
 
+def _scope_key(regions: tuple[str, ...], plans: tuple[str, ...]) -> str:
+    """The key of an entry that is one per region and plan: ``EU+EEA``, ``OTHER/free+plus``."""
+    return "+".join(regions) + _plans_suffix(plans)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Plan:
     """A plan or account type of a platform whose facts differ by plan (``plans`` in the data)."""
@@ -227,7 +232,7 @@ class Default:
     @property
     def key(self) -> str:
         """What tells it apart from the platform's other defaults: ``EU+EEA``, ``OTHER/free+plus``."""
-        return "+".join(self.regions) + _plans_suffix(self.plans)
+        return _scope_key(self.regions, self.plans)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -345,7 +350,8 @@ class Licensing:
 
     @property
     def key(self) -> str:
-        return "+".join(self.regions) + _plans_suffix(self.plans)
+        """What tells it apart from the platform's other licensing statuses (as a default's key)."""
+        return _scope_key(self.regions, self.plans)
 
 
 @dataclass(frozen=True, kw_only=True)

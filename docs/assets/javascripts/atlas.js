@@ -18,6 +18,17 @@
     return time ? time.getAttribute("datetime") : cell.textContent.trim().toLowerCase();
   }
 
+  // A labelled search field; the label's words come from the page, in its language.
+  function searchBox(className, words) {
+    var label = document.createElement("label");
+    label.className = className;
+    label.textContent = words + " ";
+    var input = document.createElement("input");
+    input.type = "search";
+    label.appendChild(input);
+    return { label: label, input: input };
+  }
+
   function enhance(table) {
     if (table.dataset.atlasEnhanced) return;
     table.dataset.atlasEnhanced = "true";
@@ -45,12 +56,9 @@
       });
     });
 
-    var label = document.createElement("label");
-    label.className = "atlas-table-filter";
-    label.textContent = (table.dataset.atlasFilterLabel || "Filter") + " ";
-    var input = document.createElement("input");
-    input.type = "search";
-    label.appendChild(input);
+    var box = searchBox("atlas-table-filter", table.dataset.atlasFilterLabel || "Filter");
+    var label = box.label;
+    var input = box.input;
     input.addEventListener("input", function () {
       var query = input.value.trim().toLowerCase();
       Array.prototype.forEach.call(body.rows, function (row) {
@@ -66,12 +74,9 @@
   }
 
   function addFinder(finder) {
-    var label = document.createElement("label");
-    label.className = "atlas-finder-search";
-    label.textContent = (finder.dataset.atlasFilterLabel || "Find") + " ";
-    var input = document.createElement("input");
-    input.type = "search";
-    label.appendChild(input);
+    var box = searchBox("atlas-finder-search", finder.dataset.atlasFilterLabel || "Find");
+    var label = box.label;
+    var input = box.input;
     var empty = document.createElement("p");
     empty.className = "atlas-finder-empty";
     empty.setAttribute("role", "status");
