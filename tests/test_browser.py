@@ -324,6 +324,25 @@ def test_step_checklist_survives_a_reload(page, site_url):
     assert other.count() == 2 and not other.first.is_checked()
 
 
+def test_the_finder_narrows_the_services_as_the_reader_types(page, site_url):
+    page.goto(site_url)
+    cards = page.locator(".atlas-platforms > ul > li")
+    assert cards.count() == 4
+    page.get_by_label("Find a service").fill("gamma")
+    assert [
+        t.strip().rstrip("¶").strip()
+        for t in page.locator(".atlas-platforms > ul > li:visible h3").all_inner_texts()
+    ] == ["Gamma Chat"]
+    assert page.locator(".atlas-finder-list > li:visible").all_inner_texts() == ["Gamma Chat"]
+    # Only the group that still has a service keeps its heading.
+    groups = page.locator("h2.atlas-kind:visible").all_inner_texts()
+    assert [text.rstrip("¶").strip() for text in groups] == ["AI assistants"]
+    page.get_by_label("Find a service").fill("no such service")
+    assert page.locator(".atlas-finder-empty").inner_text().startswith("No service matches")
+    page.get_by_label("Find a service").fill("")
+    assert page.locator(".atlas-platforms > ul > li:visible").count() == 4
+
+
 def test_keyboard_reaches_stop_it_now_from_the_home_page(page, site_url):
     page.goto(site_url)
     for _ in range(80):

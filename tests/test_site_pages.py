@@ -154,7 +154,8 @@ def test_canada_reader_finds_each_platform_and_its_steps_in_two_clicks(fixture_s
     home = page(fixture_site, "en", "index.html")
     assert home.select_one('.atlas-region-picker a[href="regions/ca/"]')  # click 1
     canada = page(fixture_site, "en", "regions/ca/index.html")
-    assert [words(h) for h in canada.select("article h3")][:2] == ["Alpha Social", "Beta Forum"]
+    # Grouped by kind: social networks, AI assistants, then work and creative tools.
+    assert [words(h) for h in canada.select("article h3")] == ["Alpha Social", "Gamma Chat", "Beta Forum", "Delta Notes"]
     alpha = canada.select_one("h3#alpha").find_next("ul")
     link = alpha.select_one("a")["href"]  # click 2 lands on the steps
     assert link == "../../guides/alpha/#ai-training-setting"
