@@ -92,15 +92,12 @@ def test_deadline_reads_correctly_before_and_after_it_passes(data_dir):
 
 def test_readers_see_a_stale_banner_and_how_long_ago(data_dir):
     fresh = guide(data_dir, VERIFIED + dt.timedelta(days=10))
-    assert "This guide may be out of date" not in fresh
     assert "Policy confirmed on November 3, 2025 (10 days ago)." in fresh
     assert "Steps last confirmed on November 3, 2025 (may have changed)" not in fresh
     stale = guide(data_dir, TODAY)
-    assert '!!! warning atlas-stale "This guide may be out of date"' in stale
-    assert (
-        "Policy confirmed on November 3, 2025: Example may have changed its policy or its settings since."
-        in stale
-    )
+    # One line at the top, not a box.
+    assert "Policy confirmed on November 3, 2025: it may have changed since.\n{: .atlas-stale }" in stale
+    assert "Policy confirmed on November 3, 2025: it may have changed since." not in fresh
     assert "Policy confirmed on November 3, 2025 (13 months ago)." in stale
     assert "Steps last confirmed on November 3, 2025 (may have changed)" in stale
 
@@ -113,7 +110,7 @@ def test_policy_and_steps_dates_are_told_apart(data_dir):
         path.read_text().replace("last_verified: 2025-11-03\ndefaults", "last_verified: 2026-11-12\ndefaults")
     )
     text = guide(data_dir, TODAY)
-    assert "This guide may be out of date" not in text  # the policy is fresh: no page-wide banner
+    assert "{: .atlas-stale }" not in text  # the policy is fresh: no page-wide notice
     assert "Policy confirmed on November 12, 2026 (10 days ago)." in text
     assert "Steps last confirmed on November 3, 2025 (may have changed)" in text
     assert "Last verified" not in text
@@ -169,7 +166,7 @@ def test_report_and_guides_agree_on_the_fixture_platforms(capsys, monkeypatch):
     assert main(["freshness", "--data", str(data), "--strict"]) == 1
     dataset = load_dataset(data, today=TODAY)
     renderer = Templates(ROOT / "overrides", today=TODAY).renderer(dataset)
-    notices = {p.id: "This guide may be out of date" in renderer.guide(p) for p in dataset.platforms}
+    notices = {p.id: "{: .atlas-stale }" in renderer.guide(p) for p in dataset.platforms}
     assert notices == {"alpha": False, "beta": True, "delta": False, "gamma": False}
 
 

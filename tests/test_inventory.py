@@ -24,9 +24,9 @@ def test_the_listed_pages_are_the_rendered_pages_in_the_same_order(data_dir):
     pages = inventory.render_pages(renderer)
     assert paths == list(pages)
     assert len(set(paths)) == len(paths)
-    # A guide and an embed page per platform, a page per region, the indexes: the example
+    # The checklist, a guide and an embed page per platform, a page per region, the indexes: the example
     # platform names regions, so the region pages are there.
-    assert paths[:3] == ["guides/index.md", "guides/example.md", "embed/example.md"]
+    assert paths[:4] == ["checklist.md", "guides/index.md", "guides/example.md", "embed/example.md"]
     assert {"compare.md", "timeline.md", "regions/index.md", "regions/eu.md"} <= set(paths)
     assert all(page.strip() for page in pages.values())
 

@@ -170,14 +170,15 @@ def test_fixture_guide_without_optional_fields_leaves_out_their_sections(fixture
         for name in ("alpha", "beta")
     }
     assert sections == {
-        "alpha": ["at-a-glance", "data", "mechanisms", "myths", "timeline", "disputes", "embed", "sources"],
-        "beta": ["at-a-glance", "data", "mechanisms", "embed", "sources"],  # no myths, events or disputes
+        "alpha": ["answer", "at-a-glance", "data", "mechanisms", "myths", "timeline", "disputes", "embed", "sources"],
+        "beta": ["answer", "at-a-glance", "data", "mechanisms", "embed", "sources"],  # no myths, events or disputes
     }
     article = page(fixture_site, "guides/beta/index.html").select_one("article")
     assert article.select_one("h3#sharing") is None
-    assert "This guide may be out of date" in plain(article.get_text())  # last_verified is overdue
+    notice = article.select_one("p.atlas-stale")  # last_verified is overdue: one line, with the date
+    assert notice and "Policy confirmed on January 10, 2026: it may have changed since." in plain(notice.get_text())
     alpha = page(fixture_site, "guides/alpha/index.html").select_one("article")
-    assert "This guide may be out of date" not in plain(alpha.get_text())
+    assert alpha.select_one(".atlas-stale") is None
 
 
 _RESOURCE = re.compile(r"<(script|link|img|iframe)\b[^>]*>", re.IGNORECASE)

@@ -114,6 +114,12 @@ BAD_INPUTS = {
         "evil.example",
         "11: data[1].text: links and images are not allowed in text; put addresses in a url field",
     ),
+    "unknown-product": (
+        "    minutes: 2",
+        "    products: [Exampel]\n    minutes: 2",
+        "Exampel",
+        "16: mechanisms[0].products[0]: unknown product 'Exampel' (did you mean 'Example'?)",
+    ),
     "unknown-field": (
         "    minutes: 2",
         "    minuets: 2",

@@ -424,6 +424,7 @@ def build_platform(
                 actor=m.get("actor", "account_holder"),
                 ask_admin=m.get("ask_admin"),
                 applies_per=m.get("applies_per"),
+                products=tuple(m.get("products", ())),
                 email=m.get("email"),
                 email_subject=m.get("email_subject"),
                 certainty=m.get("certainty"),

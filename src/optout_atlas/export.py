@@ -1,4 +1,4 @@
-"""The versioned JSON export (``api/v1/``, ``api/v2/``) and its JSON Schemas.
+"""The versioned JSON export (``api/v1/`` to ``api/v4/``) and its JSON Schemas.
 
 Downstream tools break when an export changes shape silently, so the shape is versioned: the
 schema published beside the data is derived from ``data/schema/platform.schema.json``, and a test
@@ -11,8 +11,11 @@ events), who can use a mechanism (``actor``, ``ask_admin``), per-conversation co
 desktop surface, retention, human review and ``certainty``. Version 3 adds the platform's
 ``kind`` (the group it is listed in), ``licensing`` (licensing content to other companies for
 AI training), the mechanism kinds ``email_request``, ``permission`` and ``signal``, a
-mechanism's ``applies_per``, ``email`` and ``email_subject``, and short entries without
-``data``, ``events`` or ``mechanisms``. An older version cannot express what a later one added:
+mechanism's ``applies_per``, ``email`` and ``email_subject``, and short entries without ``data``,
+``events`` or ``mechanisms``. Version 4 adds a mechanism's ``products`` (a control that belongs to
+some of the platform's products only, such as Instagram's objection form); it restates for
+machines what the control's title and steps say, so versions 1 to 3 leave the field out and keep
+the platform. An older version cannot express what a later one added:
 it lists only the platforms that use none of it (see :func:`fits`), in its frozen shape.
 
 Every file has the same top level: ``version``, ``language``, ``generated``, ``region_groups``,
@@ -53,7 +56,7 @@ from optout_atlas.model import (
     Platform,
 )
 
-EXPORT_VERSIONS = (1, 2, 3)
+EXPORT_VERSIONS = (1, 2, 3, 4)
 EXPORT_VERSION = EXPORT_VERSIONS[-1]
 # Data that only the maintainers' tools read, left out of the export.
 WATCH_DEFINITIONS = ("watched_document", "archive_ref")
@@ -71,6 +74,8 @@ V3_PLATFORM_FIELDS = ("kind", "licensing")
 V3_DEFINITIONS = ("licensing",)
 V3_MECHANISM_FIELDS = ("applies_per", "email", "email_subject", "email_subject_translation")
 V3_MECHANISM_KINDS = ("email_request", "permission", "signal")
+# What version 4 added (versions 1 to 3 leave it out).
+V4_MECHANISM_FIELDS = ("products",)
 # Lists that every platform had up to version 2 (short entries came with version 3).
 V2_REQUIRED = ("data", "events", "mechanisms")
 V2_NON_EMPTY = ("data", "mechanisms")
@@ -139,6 +144,9 @@ def export_schema(schema_dir: Path, version: int = EXPORT_VERSION) -> dict[str, 
                 "type": "string",
             },
         )
+    if version <= 3:
+        for name in V4_MECHANISM_FIELDS:
+            definitions["mechanism"]["properties"].pop(name, None)
     if version <= 2:
         _without_v3_fields(platform, definitions)
     if version == 1:
@@ -254,7 +262,7 @@ def _without_v2_fields(platform: dict[str, Any], definitions: dict[str, Any]) ->
 
 def fits(platform: Platform, version: int) -> bool:
     """Whether ``version`` of the export can describe ``platform`` without losing a fact."""
-    if version >= EXPORT_VERSION:
+    if version >= 3:
         return True
     return fits_v2(platform) and (version == 2 or fits_v1(platform))
 
@@ -310,8 +318,9 @@ _PLATFORM_FIELDS = tuple(spec.name for spec in dataclasses.fields(Platform))
 
 
 def _in_version(platform: dict[str, Any], version: int) -> dict[str, Any]:
-    """``platform`` (a fresh copy) in the shape of ``version``: before version 3 without its
-    ``kind``, whose place the older versions do not know; in version 1, archived sources become
+    """``platform`` (a fresh copy) in the shape of ``version``: before version 4 without its
+    mechanisms' ``products``; before version 3 without its ``kind``, whose place the older
+    versions do not know; in version 1, archived sources become
     the platform's own (``kind: platform``), without the ``archive`` object."""
     if version <= 2:
         # Without ``kind``; an empty list of events is left out as a default, and version 2
@@ -321,6 +330,10 @@ def _in_version(platform: dict[str, Any], version: int) -> dict[str, Any]:
             for name in _PLATFORM_FIELDS
             if name != "kind" and (name in platform or name in V2_REQUIRED)
         }
+    if version <= 3:
+        for mechanism in platform.get("mechanisms", ()):
+            for name in V4_MECHANISM_FIELDS:
+                mechanism.pop(name, None)
     if version >= 2:
         return platform
     for source in platform["sources"]:

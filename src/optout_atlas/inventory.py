@@ -122,6 +122,7 @@ def _export_path(renderer: Renderer, subject: tuple[int, str, dict[str, Any]]) -
 # The table -----------------------------------------------------------------------------------
 
 KINDS: tuple[PageKind, ...] = (
+    PageKind("checklist", once, lambda r, _: "checklist.md", lambda r, _: r.checklist()),
     PageKind("guides index", once, lambda r, _: "guides/index.md", lambda r, _: r.guides_index()),
     PageKind("guide", platforms, lambda r, p: f"guides/{p.id}.md", Renderer.guide),
     PageKind("embed", platforms, lambda r, p: f"embed/{p.id}.md", Renderer.embed),

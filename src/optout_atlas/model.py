@@ -283,6 +283,7 @@ class Mechanism:
     plans: tuple[str, ...] = ()  # empty: every plan
     actor: str = "account_holder"  # account_holder | admin | parent
     ask_admin: str | None = None  # with actor admin: what a member can do instead
+    products: tuple[str, ...] = ()  # names from the platform's products; empty: every product
     applies_per: str | None = None  # blog | site | workspace | channel | device; None: the account
     email: str | None = None  # kind email_request: the address to write to
     email_subject: str | None = None  # kind email_request: the subject line the platform asks for

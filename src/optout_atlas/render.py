@@ -35,9 +35,10 @@ from typing import Any, TypeVar
 
 import jinja2
 import segno
+from babel.core import get_global
 from markupsafe import Markup
 
-from optout_atlas import escape, freshness, structured, views
+from optout_atlas import checklist, escape, freshness, structured, views
 from optout_atlas.addresses import Addresses
 from optout_atlas.dataset import Dataset
 from optout_atlas.escape import Markdown, Xml
@@ -256,7 +257,9 @@ class Renderer:
             "plans": self.plan_names,
             "scope": self.scope,
             "by_kind": views.by_kind,
+            "stop_targets": self.stop_targets,
         }
+        self._region_pages: checklist.RegionPages | None = None
 
     def gettext(self, message: str) -> str:
         return self.templates.gettext(message)
@@ -286,14 +289,45 @@ class Renderer:
             names.append(self.region_names(regions))
         return "; ".join(names)
 
+    @property
+    def region_pages(self) -> checklist.RegionPages:
+        """The regions with a page, and the page that answers for each country."""
+        if self._region_pages is None:
+            self._region_pages = checklist.region_pages(self.dataset.platforms, self.dataset.regions)
+        return self._region_pages
+
     def region_links(self) -> list[tuple[str, str]]:
-        """Every region with a page, by its name in this language (groups such as the EU first)."""
+        """Every region with a page, by its name in this language: groups such as the EU first,
+        then countries, then everywhere else."""
+        regions = self.dataset.regions
+        named = [(code, regions.name(code, self.templates.format.locale)) for code in self.region_pages.codes]
+        return sorted(
+            named, key=lambda pair: (pair[0] == OTHER, pair[0] not in regions.groups, sort_key(pair[1]))
+        )
+
+    def stop_targets(self, platform: Platform) -> str:
+        """Where "Stop it now" leads, per region page, for the script ("form eu de fr;...")."""
+        targets = checklist.stop_targets(platform, self.region_pages, self.dataset.regions)
+        return ";".join(f"{mechanism} {' '.join(codes).lower()}" for mechanism, codes in targets)
+
+    def countries(self) -> list[tuple[str, str, str]]:
+        """Every country: its code, its name in this language and the code of the region page
+        that answers for it, in the alphabetical order of this language."""
+        locale = self.templates.format.locale
         regions = self.dataset.regions
         named = [
-            (code, regions.name(code, self.templates.format.locale))
-            for code in views.region_codes(self.dataset.platforms)
+            (code, regions.name(code, locale), page) for code, page in self.region_pages.countries.items()
         ]
-        return sorted(named, key=lambda pair: (pair[0] not in regions.groups, sort_key(pair[1])))
+        return sorted(named, key=lambda item: sort_key(item[1]))
+
+    def _zones(self) -> str:
+        """Time zones and their countries ("Europe/Berlin=DE ..."): the checklist's script
+        suggests the reader's country from the browser's time zone, without asking anyone."""
+        countries = self.region_pages.countries
+        zones = get_global("zone_territories")
+        return " ".join(
+            f"{zone}={country}" for zone, country in sorted(zones.items()) if country in countries
+        )
 
     # Pages -------------------------------------------------------------------------------
 
@@ -309,6 +343,7 @@ class Renderer:
             stale_mechanisms=self._stale_mechanisms(platform),
             stopping=self._stopping(platform),
             training_starts=[freshness.training_start(platform, row.default.regions, today) for row in rows],
+            answers=checklist.answers(platform, rows, self.region_pages, self.dataset.regions),
             uses_by_status={status: views.data_by_status(platform, status) for status in USE_STATUSES},
             watched=views.watched_documents(platform),
             sources=[platform.sources[i] for i in views.cited_sources(platform)],
@@ -370,15 +405,50 @@ class Renderer:
         )
 
     def region(self, code: str) -> str:
+        locale = self.templates.format.locale
+        members = [self.dataset.regions.name(country, locale) for country in self.region_pages.members(code)]
         return self.render(
             "region.md.j2",
-            region_name=self.dataset.regions.name(code, self.templates.format.locale),
+            code=code,
+            region_name=self.dataset.regions.name(code, locale),
+            members=sorted(members, key=sort_key),
             answers=views.region_answers(self.dataset.platforms, code, self.dataset.regions),
             source_numbers=views.source_numbers(self.dataset.platforms),
         )
 
     def regions_index(self) -> str:
-        return self.render("regions_index.md.j2", region_links=self.region_links(), link_prefix="")
+        return self.render(
+            "regions_index.md.j2",
+            region_links=self.region_links(),
+            countries=self.countries(),
+            link_prefix="",
+        )
+
+    def checklist(self) -> str:
+        """The reader's checklist: the form, and every platform's controls for the script to pick
+        from (see optout_atlas.checklist)."""
+        return self.render(
+            "checklist.md.j2",
+            form=Markdown(self._checklist_form("checklist.md")),
+            entries=checklist.entries(self.dataset.platforms, self.region_pages, self.dataset.regions),
+            stale={(p.id, m) for p in self.dataset.platforms for m in self._stale_mechanisms(p)},
+            link_prefix=relative_dir("guides/", "checklist.md"),
+        )
+
+    def checklist_form(self, src_uri: str) -> str:
+        """The form of the reader's checklist, for a hand-written page (the home page)."""
+        return self._checklist_form(src_uri)
+
+    def _checklist_form(self, src_uri: str) -> str:
+        return self.render(
+            "checklist_form.md.j2",
+            countries=self.countries(),
+            choices=[(p, checklist.choices(p)) for p in self.dataset.platforms],
+            zones=self._zones(),
+            checklist_link=relative_dir(".", src_uri) + "checklist.md",
+            regions_link=relative_dir("regions/", src_uri) + "index.md",
+            on_checklist=src_uri == "checklist.md",
+        )
 
     def guides_index(self) -> str:
         return self.render("guides_index.md.j2", cards=self._cards(), link_prefix="")
@@ -419,6 +489,7 @@ MARKERS: dict[str, Callable[[Renderer, str], str]] = {
     "platforms": Renderer.platform_cards,
     "statuses": Renderer.statuses,
     "regions": Renderer.region_picker,
+    "checklist": Renderer.checklist_form,
 }
 
 

@@ -351,6 +351,7 @@ COMPARE_PAGE_IDS = frozenset({"data"}) | PLATFORM_KIND_IDS  # overrides/atlas/co
 REGION_PAGE_IDS = PLATFORM_KIND_IDS  # overrides/atlas/region.md.j2, beside platform sections
 GUIDE_PAGE_IDS = frozenset(  # overrides/atlas/guide.md.j2 and embed.md.j2, beside mechanisms
     {
+        "answer",
         "at-a-glance",
         "data",
         "data-used",
@@ -434,6 +435,7 @@ def reference_problems(
 
     plans = [p for p in data.get("plans") or [] if isinstance(p, dict)]
     plan_ids = {p["id"] for p in plans if isinstance(p.get("id"), str)}
+    products = [p for p in data.get("products") or [] if isinstance(p, str)]
     cited: set[str] = set()
     for path, value in walk(data):
         if not path or not isinstance(value, list):
@@ -456,6 +458,16 @@ def reference_problems(
             for index, plan_id in enumerate(value):
                 if isinstance(plan_id, str) and plan_id not in plan_ids:
                     problems.append(document.problem((*path, index), _unknown_plan(plan_id, plan_ids)))
+        elif key == "products" and len(path) > 1:
+            for index, product in enumerate(value):
+                if isinstance(product, str) and product not in products:
+                    hint = difflib.get_close_matches(product, products, n=1)
+                    suggestion = (
+                        f" (did you mean '{hint[0]}'?)" if hint else f"; known: {', '.join(products)}"
+                    )
+                    problems.append(
+                        document.problem((*path, index), f"unknown product '{product}'{suggestion}")
+                    )
 
     for index, source in enumerate(sources):
         if source.get("id") not in cited:
