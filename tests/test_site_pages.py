@@ -144,10 +144,12 @@ def test_every_region_in_the_data_has_a_page_that_answers_for_each_platform(site
 
 
 def test_fixture_regions_are_the_regions_its_platforms_name(fixture_site, fixture_dataset):
-    """A region page for each group or country a platform names, none for OTHER."""
+    """A region page for each group or country a platform names, and one for every other country."""
     assert sorted(views.region_codes(fixture_dataset.platforms)) == ["CA", "EEA", "EU", "GB"]
     pages = sorted(p.name for p in (fixture_site / "regions").iterdir() if p.is_dir())
-    assert pages == ["ca", "eea", "eu", "gb"]
+    assert pages == ["ca", "eea", "eu", "gb", "other"]
+    other = page(fixture_site, "en", "regions/other/index.html")
+    assert "Japan" in words(other.select_one("details"))  # a country no platform names
 
 
 def test_canada_reader_finds_each_platform_and_its_steps_in_two_clicks(fixture_site):
