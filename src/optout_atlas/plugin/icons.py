@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from material.extensions.emoji import to_svg as material_to_svg
+from material.extensions.emoji import to_svg as material_to_svg  # type: ignore[import-untyped]
 
 
 def to_svg(
