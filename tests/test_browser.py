@@ -9,6 +9,7 @@ Screenshots are saved under ``tests/artifacts/`` for people to look at."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 import shutil
@@ -258,17 +259,33 @@ def _axe_violations(tab) -> list[str]:
     ]
 
 
+# One page of every type: home, guides (one with plans), comparison, timeline, regions index,
+# region page, embed and the hand-written method page.
+PAGE_TYPES = [
+    "",
+    "guides/alpha/",
+    "guides/beta/",
+    "compare/",
+    "timeline/",
+    "regions/",
+    "regions/ca/",
+    "embed/alpha/",
+    "about/",
+]
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("language", ["en", "de"])
-@pytest.mark.parametrize(
-    "path", ["", "guides/alpha/", "guides/beta/", "compare/", "timeline/", "embed/alpha/", "regions/ca/"]
-)
-def test_axe_finds_no_wcag_violations(browser, site_url, language, path, scheme):
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_axe_finds_no_wcag_violations(browser, site_url, language, path, scheme, width, height):
+    """On a phone too: there the comparison's rows are cards whose shaded title once held a link
+    of too little contrast in the dark scheme."""
     _require_axe()  # before any page is loaded
     # axe is injected as an inline script, which the page's Content-Security-Policy refuses (as
     # it would any script that is not the site's own): this context does not enforce it.
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, color_scheme=scheme, bypass_csp=True
+        viewport={"width": width, "height": height}, color_scheme=scheme, bypass_csp=True
     )
     tab = context.new_page()
     prefix = "" if language == "en" else f"{language}/"
@@ -358,6 +375,208 @@ def test_keyboard_reaches_stop_it_now_from_the_home_page(page, site_url):
         page.keyboard.press("Enter")
     # Without a country, to the answers by region at the top of the guide.
     assert page.url == site_url + "guides/alpha/#answer"
+
+
+def _focused_tab(page) -> dict:
+    """The label of the focused tab (the focus is on its hidden radio button) and its outline."""
+    return page.evaluate(
+        """() => {
+          const input = document.activeElement;
+          const label = document.querySelector(`label[for="${input.id}"]`);
+          const style = getComputedStyle(label);
+          return {label: label.textContent.trim(), outline: style.outlineStyle,
+                  width: parseFloat(style.outlineWidth)};
+        }"""
+    )
+
+
+def _outline_of(page, label: str) -> str:
+    style = page.locator(".tabbed-labels > label", has_text=label).first.evaluate(
+        "label => getComputedStyle(label).outlineStyle"
+    )
+    return str(style)
+
+
+def test_the_focused_tab_shows_an_outline_not_only_a_colour(page, site_url):
+    """The steps for each surface (web, app) are tabs; a keyboard user sees which one has the
+    focus by its outline."""
+    page.goto(site_url + "guides/alpha/")
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.tabbed-set')"):
+            break
+    else:
+        pytest.fail("no tab of steps can be reached with the Tab key")
+    first = _focused_tab(page)
+    assert first["outline"] != "none" and first["width"] >= 1, first
+    page.keyboard.press("ArrowRight")  # the next tab: the outline moves with the focus
+    second = _focused_tab(page)
+    assert second["label"] != first["label"]
+    assert second["outline"] != "none" and second["width"] >= 1, second
+    assert _outline_of(page, first["label"]) == "none"
+    page.locator("h1").click()  # focus elsewhere: no tab has an outline
+    assert _outline_of(page, second["label"]) == "none"
+
+
+GERMAN_PALETTE = {"Zum hellen Modus wechseln", "Zum dunklen Modus wechseln", "Zur Systemeinstellung wechseln"}
+
+
+def test_the_colour_scheme_toggle_speaks_german_on_german_pages(page, site_url):
+    page.goto(site_url + "de/guides/alpha/")
+    palette = page.locator("form[data-md-component='palette']")
+    for _ in range(3):  # each of the three states the toggle goes through
+        toggle = palette.locator("label:visible")
+        assert toggle.count() == 1
+        assert toggle.get_attribute("title") in GERMAN_PALETTE
+        toggle.click()
+    names = palette.locator("input").evaluate_all("inputs => inputs.map(i => i.getAttribute('aria-label'))")
+    assert set(names) == GERMAN_PALETTE
+    page.goto(site_url + "guides/alpha/")
+    assert palette.locator("label:visible").get_attribute("title").startswith("Switch to ")
+
+
+# Every svg shown in the page's content that a screen reader would announce as an unnamed image.
+UNNAMED_ICONS = """() => [...document.querySelectorAll("article svg")]
+  .filter(svg => svg.getClientRects().length > 0)
+  .map(svg => {
+    const named = e => e && (e.getAttribute("aria-label") || e.getAttribute("aria-labelledby")
+      || (e.tagName.toLowerCase() === "svg" && e.querySelector(":scope > title")));
+    const hidden = !!svg.closest("[aria-hidden='true']");
+    return {hidden, named: !!(named(svg) || (svg.parentElement.getAttribute("role") === "img"
+      && named(svg.parentElement))), html: svg.parentElement.outerHTML.slice(0, 100)};
+  })"""
+
+
+@pytest.mark.parametrize("path", ["", "guides/alpha/", "compare/", "timeline/", "de/guides/alpha/"])
+def test_icons_are_named_or_hidden_from_screen_readers(page, site_url, path):
+    """Status, brand and myth icons stand beside words that say the same: hidden, not read out
+    as "image"."""
+    page.goto(site_url + path)
+    icons = page.evaluate(UNNAMED_ICONS)
+    assert len(icons) >= 3  # the page does show icons
+    assert [icon["html"] for icon in icons if not (icon["hidden"] or icon["named"])] == []
+
+
+# The parts of each table that are on screen (clipped by the boxes it scrolls in) which overlap a
+# sidebar (navigation or table of contents) that is shown.
+TABLES_UNDER_SIDEBARS = """() => {
+  const shown = r => r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth;
+  const sidebars = [...document.querySelectorAll(".md-sidebar")]
+    .filter(s => getComputedStyle(s).visibility !== "hidden")
+    .map(s => (s.querySelector(".md-sidebar__scrollwrap") || s).getBoundingClientRect()).filter(shown);
+  const found = [];
+  for (const table of document.querySelectorAll("article table")) {
+    let r = table.getBoundingClientRect(), left = r.left, right = r.right;
+    for (let e = table; e && e !== document.body; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== "visible") {
+        const box = e.getBoundingClientRect();
+        left = Math.max(left, box.left); right = Math.min(right, box.right);
+      }
+    }
+    for (const s of sidebars) {
+      if (left < s.right - 1 && right > s.left + 1 && r.top < s.bottom && r.bottom > s.top) {
+        found.push(`${table.className || "table"} ${Math.round(left)}-${Math.round(right)} under a sidebar at ${Math.round(s.left)}-${Math.round(s.right)}`);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def _check_layout(tab, url: str, width: int) -> None:
+    tab.goto(url)
+    tab.wait_for_load_state("networkidle")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width, url
+    # The tables of the guide (At a glance) and of the comparison stay beside the sidebars.
+    assert tab.evaluate(TABLES_UNDER_SIDEBARS) == [], url
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1024, 768), (1280, 900)])
+def test_no_horizontal_overflow_on_any_page_type(browser, site_url, language, width, height):
+    """Nothing is wider than the screen, and no table runs under the navigation or the table of
+    contents: a wide table scrolls in its own box (the German comparison is wider than 1024 px)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    tab = context.new_page()
+    prefix = "" if language == "en" else f"{language}/"
+    for path in PAGE_TYPES:
+        _check_layout(tab, site_url + prefix + path, width)
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "de", "nl", "pl"])
+def test_the_real_comparison_fits_the_screen(browser, real_site_url, language):
+    """The project's own comparison, whose longest words (German, Dutch, Polish) made its tables
+    wider than the screen at 1280 and 1440 px."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    tab = context.new_page()
+    prefix = "" if language == "en" else f"{language}/"
+    for width in (1024, 1280, 1440):
+        tab.set_viewport_size({"width": width, "height": 900})
+        _check_layout(tab, real_site_url + prefix + "compare/", width)
+    context.close()
+
+
+# The colours of a row of pixels of a screenshot (PNG), decoded by the browser itself.
+DECODE_ROW = """async (url) => {
+  const image = new Image();
+  image.src = url;
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.width;
+  canvas.height = 1;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const data = context.getImageData(0, 0, image.width, 1).data;
+  const row = [];
+  for (let i = 0; i < data.length; i += 4) row.push([data[i], data[i + 1], data[i + 2]]);
+  return row;
+}"""
+
+
+def _edge_shading(tab, rect: dict) -> dict[str, int]:
+    """How far the first and last 6 pixels of a row across ``rect`` differ from its middle (the
+    page's colour): 0 to 2 where the box is plain, more where a shadow is drawn."""
+    png = tab.screenshot(clip={"x": rect["x"], "y": rect["y"] + rect["height"] / 2, "width": rect["width"], "height": 1})
+    row = tab.evaluate(DECODE_ROW, "data:image/png;base64," + base64.b64encode(png).decode())
+    middle = row[len(row) // 2]
+
+    def shading(pixels: list) -> int:
+        return max(abs(a - b) for pixel in pixels for a, b in zip(pixel, middle, strict=True))
+
+    return {"left": shading(row[:6]), "right": shading(row[-6:])}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_table_wider_than_a_phone_shows_that_it_scrolls(browser, site_url, scheme):
+    """On a phone, "At a glance" is wider than the screen: it scrolls in its own box, and a shadow
+    on the side where more of it lies says so (none where nothing more is)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    tab = context.new_page()
+    tab.goto(site_url + "guides/alpha/")
+    tab.wait_for_load_state("networkidle")
+    box = tab.locator("#at-a-glance + .md-typeset__scrollwrap")
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth + 50")  # a column is out of view
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+    # The box's own background: the table hidden, the box in the middle of the screen.
+    box.evaluate(
+        "e => { e.querySelector('table').style.visibility = 'hidden'; e.scrollIntoView({block: 'center'}); }"
+    )
+    rect = box.bounding_box()
+    rect = {**rect, "height": min(rect["height"], 844 - rect["y"])}
+    at_start = _edge_shading(tab, rect)
+    assert at_start["left"] <= 2 and at_start["right"] >= 30, at_start
+    box.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    at_end = _edge_shading(tab, rect)
+    assert at_end["left"] >= 30 and at_end["right"] <= 2, at_end
+    # A table that fits shows no shadow: the same box on a desktop screen.
+    tab.set_viewport_size({"width": 1280, "height": 900})
+    box.evaluate("e => { e.scrollLeft = 0; e.scrollIntoView({block: 'center'}); }")
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
+    rect = box.bounding_box()
+    rect = {**rect, "height": min(rect["height"], 900 - rect["y"])}
+    assert max(_edge_shading(tab, rect).values()) <= 2
+    context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -320,3 +320,20 @@ def footnote(html: BeautifulSoup, ref) -> str:
     link = target.select_one("a[href^='https://']")
     assert link is not None, target
     return str(link["href"])
+
+
+def test_the_colour_scheme_toggle_speaks_each_pages_language(site):
+    """Material's light/dark toggle (the title of its button, the names of its options) in each
+    language's own words, on every kind of page. The i18n plugin merges each language's names
+    into one shared configuration, so a language without its own names would show the previous
+    language's: each language's must differ from every other's."""
+    english = ("Switch to light mode", "Switch to dark mode", "Switch to system preference")
+    seen: dict[str, tuple[str, ...]] = {}
+    for language in LANGUAGES:
+        for path in ("index.html", "guides/linkedin/index.html", "compare/index.html", "regions/index.html"):
+            palette = page(site, language, path).select_one('form[data-md-component="palette"]')
+            titles = tuple(label["title"] for label in palette.select("label"))
+            assert sorted(titles) == sorted(i["aria-label"] for i in palette.select("input")), (language, path)
+            assert titles == seen.setdefault(language, titles), (language, path)
+        assert (seen[language] == english) == (language == "en"), (language, seen[language])
+    assert len(set(seen.values())) == len(LANGUAGES)
