@@ -259,10 +259,11 @@ def _axe_violations(tab) -> list[str]:
     ]
 
 
-# One page of every type: home, guides (one with plans), comparison, timeline, regions index,
-# region page, embed and the hand-written method page.
+# One page of every type: home, the reader's checklist (with a choice made), guides (one with
+# plans), comparison, timeline, regions index, region page, embed and the hand-written method page.
 PAGE_TYPES = [
     "",
+    "checklist/#country=FR&services=alpha,gamma/gamma-chat",
     "guides/alpha/",
     "guides/beta/",
     "compare/",
