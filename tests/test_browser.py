@@ -16,6 +16,7 @@ import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -301,14 +302,41 @@ def _pdf_pages(pdf: bytes) -> int:
     return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
 
 
+# The guides whose printed handout is longest (the most ways to opt out, steps and regions),
+# printed in languages whose text runs longer (German, French) or wider (Traditional Chinese).
+LONGEST_GUIDES = ("meta", "google", "chatgpt", "copilot")
+
+
 def _printed_guides() -> list[str]:
-    """Every guide of the project's data in English, and the one from the largest data file (the
-    longest guide) in three languages whose text runs longer or wider than English."""
+    """Every guide of the project's data in English, and the longest guides (those above and the
+    one from the largest data file) in three languages whose text runs longer or wider."""
     files = sorted((ROOT / "data" / "platforms").glob("*.yml"))
-    longest = max(files, key=lambda path: path.stat().st_size).stem
+    largest = max(files, key=lambda path: path.stat().st_size).stem
+    longest = dict.fromkeys([*LONGEST_GUIDES, largest])
     return [f"guides/{p.stem}" for p in files] + [
-        f"{language}/guides/{longest}" for language in ("de", "fr", "zh-Hant")
+        f"{language}/guides/{guide}" for language in ("de", "fr", "zh-Hant") for guide in longest
     ]
+
+
+# Every visible element of the page's content with text of its own, whose computed font size is
+# below ``px`` CSS pixels: "tag.class NN px: text".
+SMALL_TEXT = """px => {
+  const small = [];
+  for (const element of document.querySelectorAll(".md-content *")) {
+    if (!element.checkVisibility()) continue;
+    const own = [...element.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join("").trim();
+    if (!own) continue;
+    const size = parseFloat(getComputedStyle(element).fontSize);
+    if (size < px) small.push(`${element.tagName.toLowerCase()}.${element.className} ${size}px: ${own.slice(0, 40)}`);
+  }
+  return small;
+}"""
+
+# The title of every way to opt out, as the page shows it (without the heading's permalink).
+MECHANISM_TITLES = """() => [...document.querySelectorAll(".atlas-mechanism > h3")].map(
+  h => [...h.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join("").trim())"""
+
+TEN_POINTS = 10 * 96 / 72  # CSS pixels
 
 
 @pytest.mark.parametrize("path", _printed_guides())
@@ -320,10 +348,84 @@ def test_printed_guide_is_a_one_page_handout(page, real_site_url, path):
     assert handout.is_visible()
     assert real_site_url + f"{path}/" in handout.inner_text()  # the page's address
     assert page.locator("#sources").is_hidden() and page.locator("#timeline").is_hidden()
+    # Every way to opt out prints, whatever its kind, with its address and its steps.
+    printed = page.locator(".md-content").inner_text()
+    titles = page.evaluate(MECHANISM_TITLES)
+    assert [t for t in titles if t not in printed] == []
+    for index in range(len(titles)):
+        mechanism = page.locator(".atlas-mechanism").nth(index)
+        assert mechanism.locator("ol > li").first.is_visible(), titles[index]
+        button = mechanism.locator("a.md-button")
+        if button.count():
+            assert button.get_attribute("href") in mechanism.inner_text(), titles[index]
+    # The answer for every region, on a page without any of the screen's controls.
+    answers = page.locator(".atlas-print-answers table")
+    assert answers.is_visible() and answers.locator("tbody tr").count() >= 1
+    for hidden in (".atlas-print-button", ".atlas-report", ".atlas-feed-link", "a.md-button"):
+        assert all(not element.is_visible() for element in page.locator(hidden).all()), hidden
+    # Readable: no printed text below 10 pt.
+    body = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-content .md-typeset')).fontSize)")
+    assert body >= TEN_POINTS - 0.01
+    assert page.evaluate(SMALL_TEXT, TEN_POINTS - 0.01) == []
     pdf = page.pdf(format="A4", print_background=False)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"print-{path.replace('/', '-')}.pdf").write_bytes(pdf)
     assert _pdf_pages(pdf) == 1
+
+
+def test_print_button_appears_with_javascript_and_does_not_print(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(site_url + "guides/alpha/")
+    button = tab.get_by_role("button", name="Print this guide")
+    assert button.is_visible()
+    tab.evaluate("() => { window.print = () => { window.atlasPrinted = (window.atlasPrinted || 0) + 1; }; }")
+    button.click()
+    assert tab.evaluate("window.atlasPrinted") == 1
+    tab.emulate_media(media="print")
+    assert button.is_hidden()
+    context.close()
+    # Without JavaScript there is no button that would do nothing.
+    quiet = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    still = quiet.new_page()
+    still.goto(site_url + "guides/alpha/")
+    assert still.locator("button").filter(has_text="Print").count() == 0
+    assert still.locator(".atlas-print-action").is_hidden()
+    quiet.close()
+
+
+def test_every_mechanism_links_to_the_prefilled_steps_form(page, site_url):
+    page.goto(site_url + f"{FIXTURE_LANGUAGE}/guides/gamma/")
+    mechanisms = page.locator(".atlas-mechanism")
+    assert mechanisms.count() == 7
+    for index in range(mechanisms.count()):
+        mechanism = mechanisms.nth(index)
+        link = mechanism.locator(".atlas-report a")
+        assert link.is_visible()
+        query = parse_qs(urlsplit(link.get_attribute("href")).query)
+        mechanism_id = mechanism.locator("h3").get_attribute("id")
+        assert query["template"] == ["steps-no-longer-work.yml"]
+        assert query["platform"] == ["Gamma Chat (gamma)"]
+        assert f"({mechanism_id})" in query["what-you-saw"][0]
+        assert f"page language: {FIXTURE_LANGUAGE}" in query["what-you-saw"][0]
+        assert query["date-seen"] == [TODAY.isoformat()]  # the day the page was built
+    page.emulate_media(media="print")
+    assert all(not link.is_visible() for link in page.locator(".atlas-report").all())
+
+
+@pytest.mark.parametrize("language", ["en", FIXTURE_LANGUAGE])
+@pytest.mark.parametrize("path", ["guides/alpha/", "timeline/"])
+def test_guides_and_the_timeline_link_to_their_languages_feed(page, site_url, language, path):
+    prefix = "" if language == "en" else f"{language}/"
+    page.goto(site_url + prefix + path)
+    link = page.locator("a.atlas-feed-link")
+    assert link.is_visible()
+    target = link.evaluate("a => a.href")
+    assert target == site_url + prefix + "feed.xml"
+    assert page.locator('link[rel="alternate"][type="application/atom+xml"]').evaluate("l => l.href") == target
+    response = page.request.get(target)
+    assert response.ok and "<feed" in response.text()
+    assert f'xml:lang="{language}"' in response.text()
 
 
 def test_step_checklist_survives_a_reload(page, site_url):

@@ -45,6 +45,13 @@ class Addresses:
         """A platform's guide, relative to the root of this language's site."""
         return f"guides/{platform.id}{self.page_suffix}"
 
+    def root_href(self, page: str) -> str:
+        """The root of this language's site relative to the page ``page`` (its path without a
+        suffix, such as ``guides/meta``): ``../../`` for ``guides/meta/``, ``../`` for the
+        offline build's ``guides/meta.html``; a file there is this plus its path."""
+        depth = page.count("/") + (1 if self.directory_urls else 0)
+        return "../" * depth
+
     def embed_path(self, platform: Platform) -> str:
         """The address of a platform's embed page relative to its guide (``guides/<id>/`` or,
         in the offline build, ``guides/<id>.html``)."""

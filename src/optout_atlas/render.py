@@ -38,7 +38,7 @@ import segno
 from babel.core import get_global
 from markupsafe import Markup
 
-from optout_atlas import checklist, escape, freshness, structured, views
+from optout_atlas import checklist, escape, feeds, freshness, handout, issue_report, structured, views
 from optout_atlas.addresses import Addresses
 from optout_atlas.dataset import Dataset
 from optout_atlas.escape import Markdown, Xml
@@ -279,6 +279,10 @@ class Renderer:
         platform's order."""
         return self.templates.format.names([plan.name for plan in views.plans_of(platform, ids)])
 
+    def surface_names(self, surfaces: Sequence[str]) -> str:
+        """The names of surfaces (in this language) as a localised list."""
+        return self.templates.format.names([self.templates.words.surface(s) for s in surfaces])
+
     def scope(self, platform: Platform, plans: Sequence[str], regions: Sequence[str]) -> str:
         """What an entry is limited to, for a page: its plans' names, then its regions' names
         ("Free and Plus; European Union"); empty when it names neither."""
@@ -335,13 +339,14 @@ class Renderer:
         page_url = self.addresses.guide_url(platform)
         today = self.templates.today
         rows = views.region_rows(platform, self.dataset.regions)
+        answers = handout.answers(rows)
+        every_surface = handout.fits_every_surface(platform, len(answers))
         return self.render(
             "guide.md.j2",
             platform=platform,
             rows=rows,
             stale=freshness.platform_is_stale(platform, today),
             stale_mechanisms=self._stale_mechanisms(platform),
-            stopping=self._stopping(platform),
             training_starts=[freshness.training_start(platform, row.default.regions, today) for row in rows],
             answers=checklist.answers(platform, rows, self.region_pages, self.dataset.regions),
             uses_by_status={status: views.data_by_status(platform, status) for status in USE_STATUSES},
@@ -351,6 +356,16 @@ class Renderer:
             embed_path=self.addresses.embed_path(platform),
             page_url=page_url,
             qr=Markdown(qr_svg(page_url)) if page_url else "",
+            print_answers=answers,
+            printed={
+                m.id: handout.printed_surfaces(m, every_surface=every_surface) for m in platform.mechanisms
+            },
+            surface_names=self.surface_names,
+            report_urls={
+                m.id: issue_report.steps_report_url(platform, m, language=self.language, date=today)
+                for m in platform.mechanisms
+            },
+            feed_href=self.addresses.root_href(f"guides/{platform.id}") + feeds.FEED,
             jsonld=structured.guide(
                 platform, url=page_url, language=self.language, surface_name=self.templates.words.surface
             ),
@@ -400,6 +415,7 @@ class Renderer:
     def timeline(self) -> str:
         return self.render(
             "timeline.md.j2",
+            feed_href=self.addresses.root_href("timeline") + feeds.FEED,
             events=views.all_events(self.dataset.platforms),
             source_numbers=views.source_numbers(self.dataset.platforms),
         )

@@ -6,6 +6,7 @@
    - The "Embed this guide" snippet gets this site's real address in place of its placeholder.
    - Each step of a guide gets a "done" box; ticks are kept in this browser (localStorage) only.
    - The printed handout names the page's address when the build did not know it.
+   - A guide gets a "Print this guide" button (the printed guide is a one-page handout).
    Labels come from data attributes, so they are in the page's language. Self-hosted, no
    dependencies, no network. */
 (function () {
@@ -302,7 +303,7 @@
     var print = document.createElement("button");
     print.type = "button";
     print.className = "md-button";
-    print.textContent = result.dataset.atlasPrintLabel || "Print";
+    print.textContent = result.dataset.atlasChecklistPrintLabel || "Print";
     print.addEventListener("click", function () { window.print(); });
     var link = document.createElement("a");
     link.className = "md-button";
@@ -429,6 +430,15 @@
     });
   }
 
+  function addPrintButton(place) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button atlas-print-button";
+    button.textContent = place.dataset.atlasPrintLabel || "Print";
+    button.addEventListener("click", function () { window.print(); });
+    place.appendChild(button);
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-atlas-sortable]"), enhance);
     Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-finder]"), addFinder);
@@ -438,6 +448,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-checklist-form]"), addChecklistForm);
     Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-answer]"), markAnswer);
     Array.prototype.forEach.call(document.querySelectorAll("a[data-atlas-stop]"), retargetStop);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-print-label]"), addPrintButton);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
