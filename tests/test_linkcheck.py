@@ -517,6 +517,8 @@ def test_command_checks_external_links_of_built_pages(project: Path, server: HTT
     page.write_text(
         '<a href="https://example.com/help/ai">in the data</a><a href="https://example.com/elsewhere">only here</a>'
         '<a href="../about/">internal</a><a href="mailto:a@example.com">mail</a>'
+        # The site's own "This step looks different" link: not a claim, never requested.
+        f'<a href="{REPOSITORY_URL}/issues/new?template=steps-no-longer-work.yml&amp;platform=x">report</a>'
     )
     assert check_links(server, "--site", "site") == 1
     out = capsys.readouterr().out.splitlines()

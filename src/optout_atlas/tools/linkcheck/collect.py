@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from optout_atlas import REPOSITORY_URL
 from optout_atlas.dataset import cited_urls, load_dataset
 from optout_atlas.problems import display_path
 from optout_atlas.tools.sitecheck import parse_html
@@ -44,11 +45,19 @@ def data_urls(data_dir: Path, *, today: dt.date) -> Origins:
     return found
 
 
+# The site's own links to its repository's issue forms ("This step looks different", one per
+# way to opt out and language): they state no fact, and would be a thousand requests to GitHub.
+OWN_ISSUE_FORMS = REPOSITORY_URL.rstrip("/") + "/issues/new?"
+
+
 def site_urls(site_dir: Path) -> Origins:
-    """Every external ``<a href>`` (http and https) of the built pages, and the pages using it."""
+    """Every external ``<a href>`` (http and https) of the built pages, and the pages using it,
+    except the site's own issue forms."""
     found: Origins = {}
     for page in sorted(Path(site_dir).rglob("*.html")):
         for url in dict.fromkeys(parse_html(page).hyperlinks):
+            if url.startswith(OWN_ISSUE_FORMS):
+                continue
             if urlsplit(url).scheme.lower() in ("http", "https"):
                 found.setdefault(url, []).append(Origin(display_path(page)))
     return found
