@@ -7,6 +7,9 @@
    - Each step of a guide gets a "done" box; ticks are kept in this browser (localStorage) only.
    - The printed handout names the page's address when the build did not know it.
    - A guide gets a "Print this guide" button (the printed guide is a one-page handout).
+   - The reader's checklist (data-atlas-checklist-form): a country and services in, only their
+     steps out; once the reader has made one, guides show their region's answer first and each
+     card's "Stop it now" leads to the control that works where they live.
    Labels come from data attributes, so they are in the page's language. Self-hosted, no
    dependencies, no network. */
 (function () {
@@ -126,25 +129,30 @@
     try { return window.localStorage; } catch (error) { return null; }  // blocked in some iframes
   }
 
-  function addChecklist(block) {
+  // A "done" box for ``item``, ticked as this browser remembers it under ``key``.
+  function doneBox(item, key, name) {
     var store = storage();
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.className = "atlas-step-done";
+    box.setAttribute("aria-label", name);
+    box.checked = !!(store && store.getItem(key) === "1");
+    item.classList.toggle("atlas-step--done", box.checked);
+    box.addEventListener("change", function () {
+      item.classList.toggle("atlas-step--done", box.checked);
+      if (!store) return;
+      if (box.checked) store.setItem(key, "1"); else store.removeItem(key);
+    });
+    return box;
+  }
+
+  function addStepBoxes(block) {
     var label = block.dataset.atlasDoneLabel || "Done";
     var tabs = block.querySelectorAll(".tabbed-block");
     Array.prototype.forEach.call(tabs, function (tab, surface) {
       Array.prototype.forEach.call(tab.querySelectorAll(":scope > ol > li"), function (step, index) {
         var key = "optout-atlas:" + location.pathname + "#" + block.dataset.atlasMechanism + "/" + surface + "/" + index;
-        var box = document.createElement("input");
-        box.type = "checkbox";
-        box.className = "atlas-step-done";
-        box.setAttribute("aria-label", label + ": " + (index + 1));
-        box.checked = !!(store && store.getItem(key) === "1");
-        step.classList.toggle("atlas-step--done", box.checked);
-        box.addEventListener("change", function () {
-          step.classList.toggle("atlas-step--done", box.checked);
-          if (!store) return;
-          if (box.checked) store.setItem(key, "1"); else store.removeItem(key);
-        });
-        step.insertBefore(box, step.firstChild);
+        step.insertBefore(doneBox(step, key, label + ": " + (index + 1)), step.firstChild);
       });
     });
   }
@@ -225,20 +233,10 @@
 
   function addDoneBox(step, label) {
     if (step.querySelector(".atlas-step-done")) return;
-    var store = storage();
     var key = "optout-atlas:checklist:" + step.dataset.platform + "/" + step.dataset.mechanism;
     var heading = step.querySelector("h3");
-    var box = document.createElement("input");
-    box.type = "checkbox";
-    box.className = "atlas-step-done";
-    box.setAttribute("aria-label", label + ": " + (heading ? heading.textContent.replace(/¶$/, "").trim() : ""));
-    box.checked = !!(store && store.getItem(key) === "1");
-    step.classList.toggle("atlas-step--done", box.checked);
-    box.addEventListener("change", function () {
-      step.classList.toggle("atlas-step--done", box.checked);
-      if (!store) return;
-      if (box.checked) store.setItem(key, "1"); else store.removeItem(key);
-    });
+    var name = heading ? heading.textContent.replace(/¶$/, "").trim() : "";
+    var box = doneBox(step, key, label + ": " + name);
     if (heading) heading.insertBefore(box, heading.firstChild);
   }
 
@@ -443,7 +441,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("table[data-atlas-sortable]"), enhance);
     Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-finder]"), addFinder);
     Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-embed]"), fillEmbedSnippet);
-    Array.prototype.forEach.call(document.querySelectorAll(".atlas-steps[data-atlas-mechanism]"), addChecklist);
+    Array.prototype.forEach.call(document.querySelectorAll(".atlas-steps[data-atlas-mechanism]"), addStepBoxes);
     Array.prototype.forEach.call(document.querySelectorAll(".atlas-handout"), fillAddress);
     Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-checklist-form]"), addChecklistForm);
     Array.prototype.forEach.call(document.querySelectorAll("[data-atlas-answer]"), markAnswer);
