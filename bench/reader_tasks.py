@@ -34,7 +34,10 @@ from playwright.sync_api import Locator, Page, sync_playwright
 
 BENCH = Path(__file__).resolve().parent
 WIDTH, HEIGHT = 390, 844
-IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148"
+)
 
 
 class Reader:
@@ -91,8 +94,16 @@ def us_facebook(reader: Reader) -> str:
     reader.tap(page.locator("input[value='meta/facebook']"))
     reader.tap(page.locator("[data-atlas-checklist-show]"), navigates=True)
     reader.reach(page.locator("[data-atlas-section='none'] .atlas-checklist-outcome").first)
-    forms = [a.get_attribute("href") or "" for a in page.locator(".atlas-checklist-result a").all() if a.is_visible()]
-    return "no EU form shown" if not any("help/contact/712876720715583" in href for href in forms) else "EU FORM SHOWN"
+    forms = [
+        a.get_attribute("href") or ""
+        for a in page.locator(".atlas-checklist-result a").all()
+        if a.is_visible()
+    ]
+    return (
+        "no EU form shown"
+        if not any("help/contact/712876720715583" in href for href in forms)
+        else "EU FORM SHOWN"
+    )
 
 
 def germany_stop_it_now_instagram(reader: Reader) -> str:
@@ -122,9 +133,19 @@ def france_chatgpt(reader: Reader) -> str:
 
 # (task, the reader's time zone and language, what they do)
 TASKS: list[tuple[str, str, str, Callable[[Reader], str]]] = [
-    ("Germany, Instagram and LinkedIn: both Open it buttons", "Europe/Berlin", "de-DE", germany_instagram_linkedin),
+    (
+        "Germany, Instagram and LinkedIn: both Open it buttons",
+        "Europe/Berlin",
+        "de-DE",
+        germany_instagram_linkedin,
+    ),
     ("United States, Facebook: what can be done", "America/New_York", "en-US", us_facebook),
-    ("Germany, Meta's Stop it now: Instagram's form", "Europe/Berlin", "de-DE", germany_stop_it_now_instagram),
+    (
+        "Germany, Meta's Stop it now: Instagram's form",
+        "Europe/Berlin",
+        "de-DE",
+        germany_stop_it_now_instagram,
+    ),
     ("Portugal, LinkedIn: the switch", "Europe/Lisbon", "pt-PT", portugal_linkedin),
     ("France, ChatGPT: the switch", "Europe/Paris", "fr-FR", france_chatgpt),
 ]
@@ -166,8 +187,9 @@ def main() -> None:
     lines = [
         "# Reader tasks on a phone",
         "",
-        f"Measured {dt.date.today().isoformat()} with `bench/reader_tasks.py` on `{site.name}/`, Chromium at "
-        f"{WIDTH} x {HEIGHT} px with an iPhone's user agent; each task from the home page of a fresh browser. "
+        f"Measured {dt.date.today().isoformat()} with `bench/reader_tasks.py` on `{site.name}/`, "
+        f"Chromium at {WIDTH} x {HEIGHT} px with an iPhone's user agent; "
+        "each task from the home page of a fresh browser. "
         "See the script's docstring for what counts as a tap and a screen.",
         "",
         "| Task | Taps | Screens scrolled | Ends on |",

@@ -54,7 +54,12 @@ def test_a_phone_reader_in_germany_reaches_both_buttons_in_three_taps(browser, r
     """From the home page: tick Instagram, tick LinkedIn, show the checklist (the country is
     suggested from the time zone): both "Open it" buttons within two screens of scrolling."""
     context, tab = _tab(
-        browser, timezone_id="Europe/Berlin", locale="de-DE", user_agent=IPHONE, is_mobile=True, has_touch=True
+        browser,
+        timezone_id="Europe/Berlin",
+        locale="de-DE",
+        user_agent=IPHONE,
+        is_mobile=True,
+        has_touch=True,
     )
     prefix = "" if language == "en" else f"{language}/"
     tab.goto(real_site_url + prefix)
@@ -132,7 +137,9 @@ def test_a_products_own_controls_are_listed_only_for_that_product(browser, site_
     assert mechanisms[0] == "improve-gamma" and "temporary-chat" in mechanisms
     assert tab.url.endswith("#country=FR&services=gamma/gamma-chat,gamma/gamma-api")
     # Stopping comes first, then what limits it.
-    order = tab.locator("[data-atlas-section]:visible").evaluate_all("s => s.map(e => e.dataset.atlasSection)")
+    order = tab.locator("[data-atlas-section]:visible").evaluate_all(
+        "s => s.map(e => e.dataset.atlasSection)"
+    )
     assert order[0] == "stop"
     context.close()
 

@@ -30,7 +30,9 @@ def test_every_country_reaches_a_page_that_says_what_its_own_would(fixture_datas
     assert pages.countries["JP"] == OTHER
     for country, code in pages.countries.items():
         for platform in platforms:
-            assert views.plan_answers(platform, country, regions) == views.plan_answers(platform, code, regions), (
+            assert views.plan_answers(platform, country, regions) == views.plan_answers(
+                platform, code, regions
+            ), (
                 country,
                 code,
                 platform.id,
@@ -54,7 +56,9 @@ def test_a_platform_whose_controls_differ_by_product_offers_a_box_per_product(fi
 
 
 def test_entries_put_what_stops_training_first_with_the_pages_where_it_works(fixture_dataset, pages):
-    entries = {e.platform.id: e for e in checklist.entries(fixture_dataset.platforms, pages, fixture_dataset.regions)}
+    entries = {
+        e.platform.id: e for e in checklist.entries(fixture_dataset.platforms, pages, fixture_dataset.regions)
+    }
     alpha = entries["alpha"]
     steps = {step.mechanism.id: step for step in alpha.steps}
     assert [step.stops for step in alpha.steps] == sorted((step.stops for step in alpha.steps), reverse=True)
@@ -82,7 +86,9 @@ def test_a_guides_answers_merge_rows_that_say_the_same_and_offer_a_button_per_pr
     assert sorted(i for a in answers for i in a.rows) == list(range(len(rows)))
     assert {code for a in answers for code in a.pages} == set(pages.codes)
     gamma = fixture_dataset.platform("gamma")
-    for answer in checklist.answers(gamma, views.region_rows(gamma, fixture_dataset.regions), pages, fixture_dataset.regions):
+    for answer in checklist.answers(
+        gamma, views.region_rows(gamma, fixture_dataset.regions), pages, fixture_dataset.regions
+    ):
         if answer.grade == "setting":  # the setting belongs to Gamma Chat: its button says so
             assert [m.products for m in answer.buttons] == [("Gamma Chat",)]
 
@@ -102,4 +108,6 @@ def test_stop_it_now_leads_each_region_to_a_control_that_works_there(fixture_dat
     for mechanism_id, codes in targets.items():
         for code in codes:
             assert views.available_in(by_id[mechanism_id].regions, code, fixture_dataset.regions)
-    assert len({code for codes in targets.values() for code in codes}) == sum(len(c) for c in targets.values())
+    assert len({code for codes in targets.values() for code in codes}) == sum(
+        len(c) for c in targets.values()
+    )

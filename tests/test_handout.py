@@ -18,7 +18,7 @@ def test_the_printed_summary_has_one_row_per_answer_with_every_region_that_share
     grouped = 0
     for platform in dataset.platforms:
         rows = views.region_rows(platform, dataset.regions)
-        answers = handout.answers(rows)
+        answers = handout.printed_answers(rows)
         keys = [(a.plans, a.status, a.retroactive) for a in answers]
         assert len(keys) == len(set(keys)), platform.id
         for row in rows:
@@ -34,12 +34,12 @@ def test_the_printed_summary_has_one_row_per_answer_with_every_region_that_share
 def test_everywhere_only_when_no_other_printed_row_is_about_the_same_plans(fixture_dataset):
     regions = fixture_dataset.regions
     gamma = fixture_dataset.platform("gamma")
-    answers = handout.answers(views.region_rows(gamma, regions))
+    answers = handout.printed_answers(views.region_rows(gamma, regions))
     by_plans = {a.plans: a for a in answers}
     # Free and Plus differ in Europe: their "other regions" row is not "everywhere".
     assert not by_plans[("free", "plus", "guest")].everywhere
     assert by_plans[("team", "school", "api")].everywhere
-    (delta,) = handout.answers(views.region_rows(fixture_dataset.platform("delta"), regions))
+    (delta,) = handout.printed_answers(views.region_rows(fixture_dataset.platform("delta"), regions))
     assert delta.everywhere
 
 

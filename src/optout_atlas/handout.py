@@ -32,7 +32,7 @@ MECHANISM_LINES = 4
 
 
 @dataclass(frozen=True)
-class Answer:
+class PrintedAnswer:
     """One row of the printed summary: the answer for every region (of some plans) that shares
     it, and whether opting out removes what was already used (``None``: nothing stops it)."""
 
@@ -43,7 +43,7 @@ class Answer:
     everywhere: bool  # no other answer is about any of its plans: its regions are all there are
 
 
-def answers(rows: tuple[RegionRow, ...]) -> tuple[Answer, ...]:
+def printed_answers(rows: tuple[RegionRow, ...]) -> tuple[PrintedAnswer, ...]:
     """The rows of a guide's summary grouped by their answer, in the order of their first row;
     only rows of the same plans are grouped, so one plan's answer never reads as another's."""
     groups: dict[tuple[tuple[str, ...], str, bool | None], list[RegionRow]] = {}
@@ -58,7 +58,7 @@ def answers(rows: tuple[RegionRow, ...]) -> tuple[Answer, ...]:
         everywhere = not any(
             row not in members and (not plans or set(row.default.plans) & set(plans)) for row in rows
         )
-        result.append(Answer(plans, ordered, status, removes, everywhere))
+        result.append(PrintedAnswer(plans, ordered, status, removes, everywhere))
     return tuple(result)
 
 

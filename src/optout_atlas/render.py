@@ -339,8 +339,8 @@ class Renderer:
         page_url = self.addresses.guide_url(platform)
         today = self.templates.today
         rows = views.region_rows(platform, self.dataset.regions)
-        answers = handout.answers(rows)
-        every_surface = handout.fits_every_surface(platform, len(answers))
+        print_answers = handout.printed_answers(rows)
+        every_surface = handout.fits_every_surface(platform, len(print_answers))
         return self.render(
             "guide.md.j2",
             platform=platform,
@@ -356,7 +356,7 @@ class Renderer:
             embed_path=self.addresses.embed_path(platform),
             page_url=page_url,
             qr=Markdown(qr_svg(page_url)) if page_url else "",
-            print_answers=answers,
+            print_answers=print_answers,
             printed={
                 m.id: handout.printed_surfaces(m, every_surface=every_surface) for m in platform.mechanisms
             },
