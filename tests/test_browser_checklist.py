@@ -89,6 +89,19 @@ def test_a_phone_reader_in_germany_reaches_both_buttons_in_three_taps(browser, r
     context.close()
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_german_instagram_users_checklist_holds_the_instagram_form_on_a_desktop(
+    browser, real_site_url, language
+):
+    context, tab = _tab(browser, DESKTOP)
+    prefix = "" if language == "en" else f"{language}/"
+    tab.goto(real_site_url + prefix + "checklist/#country=DE&services=meta/instagram")
+    hrefs = _visible_hrefs(tab, "[data-atlas-section='stop'] a.md-button")
+    assert INSTAGRAM_FORM in hrefs and FACEBOOK_FORM not in hrefs
+    assert tab.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    context.close()
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_a_us_facebook_users_checklist_holds_no_eu_form(browser, real_site_url, language, viewport):
