@@ -228,7 +228,11 @@ def test_the_printed_checklist_is_one_page_of_steps(browser, real_site_url):
     tab.emulate_media(media="print")
     assert tab.locator(".atlas-checklist-form").is_hidden()
     assert tab.locator("[data-atlas-section='stop']").is_visible()
-    # Paper has no links: each button prints its address.
+    # Paper has no links: the checklist prints the address that opens it again, each button its own.
+    summary = tab.locator(".atlas-checklist-summary")
+    assert "checklist/#country=DE&services=linkedin,meta/instagram" in summary.evaluate(
+        "p => getComputedStyle(p, '::after').content"
+    )
     button = tab.locator(f"[data-atlas-section='stop'] a.md-button[href='{INSTAGRAM_FORM}']")
     assert INSTAGRAM_FORM in button.evaluate("a => getComputedStyle(a, '::after').content")
     pdf = tab.pdf(format="A4", print_background=False)

@@ -291,6 +291,8 @@
     summary.textContent = shown === 0 ? (result.dataset.atlasEmptyLabel || "") : names.join(" · ");
     var link = result.querySelector("[data-atlas-checklist-link]");
     if (link) link.href = "#" + writeChoice(choice);
+    // On paper, the checklist names the address that opens it again.
+    summary.dataset.atlasAddress = location.href.split("#")[0] + "#" + writeChoice(choice);
     result.hidden = false;
   }
 
